@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import seed_org, seed_users
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, users and tickets (idempotent)."
+
+    def handle(self, *args, **options):
+        units = seed_org()
+        users = seed_users(units)
+        from complaints.demo import seed_demo_tickets
+
+        created = seed_demo_tickets()
+        self.stdout.write(f"demo: {len(units)} units, {len(users)} users, {created} tickets added")

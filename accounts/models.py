@@ -1,0 +1,108 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("省公司")
+    CITY = "city", _("地市公司")
+    COUNTY = "county", _("县公司")
+    STATION = "station", _("供电所")
+    DEPARTMENT = "department", _("职能部门")
+
+
+class RegionType(models.TextChoices):
+    URBAN = "urban", _("城区")
+    RURAL = "rural", _("农村")
+    REMOTE = "remote", _("特殊边远")
+
+
+class Unit(models.Model):
+    """An organisation unit. `path` is a materialised path ("0001.0003.") so that
+    "this unit and everything below it" is one indexed prefix query."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices)
+    region_type = models.CharField(_("地区类型"), max_length=8, choices=RegionType.choices,
+                                   default=RegionType.URBAN)
+    customer_count = models.PositiveIntegerField(_("客户数"), default=0)
+    parent = models.ForeignKey("self", verbose_name=_("上级单位"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=255, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_supervision = models.BooleanField(_("督办部门"), default=False,
+                                         help_text=_("客户服务中心/督办部门：其人员可见上级单位的全部工单"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="unit_path_prefix",
+                                opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path segment is the primary key, so it needs one to exist first.
+        if self.pk is None:
+            self.path = ""
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        old_path = self.path
+        parent_path = self.parent.path if self.parent_id else ""
+        self.path = f"{parent_path}{self.pk:06d}."
+        self.depth = self.path.count(".") - 1
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        from django.db.models import Value
+        from django.db.models.functions import Concat, Substr
+
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1)))
+
+    def subtree(self):
+        return Unit.objects.filter(path__startswith=self.path)
+
+    def contains(self, other: "Unit | None") -> bool:
+        return other is not None and other.path.startswith(self.path)
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups named by these codes; their permissions are editable in the admin."""
+
+    AGENT = "agent", _("坐席/客户代表")
+    LEAD = "lead", _("受理班长")
+    HANDLER = "handler", _("承办人员")
+    UNIT_MANAGER = "unit_manager", _("单位负责人")
+    SUPERVISOR = "supervisor", _("督办人员")
+    DISCIPLINE = "discipline", _("纪检监察")
+    VIEWER = "viewer", _("领导(只读)")
+    ADMIN = "admin", _("系统管理员")
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="users")
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        # Cached on the instance: one query per request, not one per check.
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = frozenset(self.groups.values_list("name", flat=True))
+        return self._role_codes
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles))

@@ -1,0 +1,431 @@
+"""The ticket 工单 and everything recorded around it.
+
+Status changes only through complaints.services.workflow (one locked transition service);
+nothing here changes state on save.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Unit
+
+
+class Channel(models.TextChoices):
+    PHONE_95598 = "95598_phone", _("95598电话")
+    ONLINE_95598 = "95598_online", _("95598网上国网")
+    REGULATOR_12398 = "12398", _("12398能源监管热线转办")
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    OPINION_BOX = "opinion_box", _("营业厅意见簿/意见箱")
+    MEDIA = "media", _("媒体")
+    GOVERNMENT = "government", _("政府转办")
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    OPINION = "opinion", _("意见")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+    ENQUIRY = "enquiry", _("咨询")
+    HELP = "help", _("求助")
+    REPAIR = "repair", _("故障报修")
+    SERVICE_REQUEST = "service_request", _("服务申请")
+
+
+class ServiceType(models.TextChoices):
+    """What a service request asks for; selects the reconnection and connection clocks."""
+
+    NONE = "", _("—")
+    RECONNECTION = "reconnection", _("欠费复电")
+    CONNECTION_RESIDENTIAL = "connection_residential", _("装表接电(居民)")
+    CONNECTION_LOW_VOLTAGE = "connection_low_voltage", _("装表接电(低压非居民)")
+    CONNECTION_HV_SINGLE = "connection_hv_single", _("装表接电(高压单电源)")
+    CONNECTION_HV_DUAL = "connection_hv_dual", _("装表接电(高压双电源)")
+    APPLIANCE_DAMAGE = "appliance_damage", _("家电损坏")
+    METER_ANOMALY = "meter_anomaly", _("计量异常")
+
+
+class Severity(models.TextChoices):
+    ORDINARY = "ordinary", _("一般")
+    IMPORTANT = "important", _("重要")
+    MAJOR = "major", _("重大")
+
+
+SEVERITY_RANK = {Severity.ORDINARY: 0, Severity.IMPORTANT: 1, Severity.MAJOR: 2}
+
+
+class Mood(models.TextChoices):
+    CALM = "calm", _("平稳")
+    AGITATED = "agitated", _("情绪激动")
+    DEMANDS_COMPLAINT = "demands_complaint", _("明确要求投诉")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("已受理")
+    DISPATCHED = "dispatched", _("已派发")
+    RETURNED = "returned", _("已退单")
+    CONTACTED = "contacted", _("已联系")
+    REPLIED = "replied", _("已答复")
+    REVIEWED = "reviewed", _("待回访")
+    ARCHIVED = "archived", _("已归档")
+    WITHDRAWN = "withdrawn", _("已撤诉")
+
+
+OPEN_STATUSES = [s for s in Status.values if s not in (Status.ARCHIVED, Status.WITHDRAWN)]
+
+
+class SlaState(models.TextChoices):
+    """The worst state among the ticket's unfinished clocks (denormalised for queues)."""
+
+    NONE = "none", _("无计时")
+    RUNNING = "running", _("正常")
+    WARNING = "warning", _("预警")
+    BREACHED = "breached", _("超时")
+
+
+class Category(models.Model):
+    """Complaint classification: four classes, their items below. Codes are stable."""
+
+    code = models.CharField(_("编码"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey("self", verbose_name=_("大类"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="items")
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("投诉分类")
+        verbose_name_plural = _("投诉分类")
+        ordering = ["sort", "code"]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class ServiceArea(models.Model):
+    """A village or community and the station / grid contact that serves it (一人一村)."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    keywords = models.CharField(_("地址关键词"), max_length=255, blank=True,
+                                help_text=_("地址中出现这些词(空格分隔)时自动匹配本区域"))
+    unit = models.ForeignKey(Unit, verbose_name=_("供电所"), on_delete=models.PROTECT,
+                             related_name="service_areas")
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("网格联系人"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("服务区域")
+        verbose_name_plural = _("服务区域")
+
+    def __str__(self):
+        return self.name
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("工单编号"), max_length=20, unique=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    service_type = models.CharField(_("服务类型"), max_length=32, choices=ServiceType.choices,
+                                    blank=True, default="")
+    category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    severity = models.CharField(_("级别"), max_length=10, choices=Severity.choices,
+                                default=Severity.ORDINARY)
+    received_at = models.DateTimeField(_("受理时间"))
+    logged_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    customer_name = models.CharField(_("客户姓名"), max_length=60)
+    customer_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    account_no = models.CharField(_("户号"), max_length=32, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    service_area = models.ForeignKey(ServiceArea, verbose_name=_("服务区域"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    description = models.TextField(_("诉求内容"), max_length=5000)
+    mood = models.CharField(_("客户情绪"), max_length=20, choices=Mood.choices, default=Mood.CALM)
+    regulator_ref = models.CharField(_("12398转办编号"), max_length=40, blank=True)
+    regulator_due_at = models.DateTimeField(_("监管要求办结时间"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("缴费时间"), null=True, blank=True)
+
+    intake_unit = models.ForeignKey(Unit, verbose_name=_("受理单位"), on_delete=models.PROTECT,
+                                    related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="tickets")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
+                              default=Status.REGISTERED)
+    version = models.PositiveIntegerField(default=1, help_text="optimistic concurrency counter")
+
+    is_repeat = models.BooleanField(_("重复投诉"), default=False)
+    is_escalated = models.BooleanField(_("越级投诉"), default=False)
+    onsite_required = models.BooleanField(_("需现场调查"), default=False)
+    redispatch_count = models.PositiveSmallIntegerField(_("重新派发次数"), default=0)
+    chase_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
+    callback_attempts = models.PositiveSmallIntegerField(_("回访次数"), default=0)
+
+    substantiated = models.BooleanField(_("是否属实"), null=True, blank=True)
+    at_fault = models.BooleanField(_("是否有责"), null=True, blank=True)
+    cause = models.TextField(_("原因"), blank=True, max_length=5000)
+    measures = models.TextField(_("处理措施"), blank=True, max_length=5000)
+    reply_text = models.TextField(_("答复内容"), blank=True, max_length=5000)
+    callback_result = models.CharField(_("回访结果"), max_length=12, blank=True)
+
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    sla_state = models.CharField(_("时限状态"), max_length=10, choices=SlaState.choices,
+                                 default=SlaState.NONE)
+    next_due_at = models.DateTimeField(_("最近到期"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        permissions = [
+            ("intake_ticket", _("受理工单")),
+            ("dispatch_ticket", _("派发工单")),
+            ("handle_ticket", _("承办工单(联系、答复、退单、申请延期)")),
+            ("review_ticket", _("审核答复")),
+            ("callback_ticket", _("回访")),
+            ("supervise_ticket", _("督办与预警")),
+            ("decide_extension", _("审批延期")),
+            ("decide_responsibility", _("认定责任与考核")),
+            ("withdraw_ticket", _("撤诉")),
+            ("view_complainant", _("查看举报人信息")),
+            ("view_phone", _("查看完整电话号码")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
+            models.CheckConstraint(condition=Q(severity__in=Severity.values), name="ticket_severity_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "-received_at"], name="ticket_unit_queue"),
+            models.Index(fields=["status", "-received_at"], name="ticket_status_queue"),
+            models.Index(fields=["-received_at", "-id"], name="ticket_received"),
+            models.Index(fields=["customer_phone"], name="ticket_phone"),
+            models.Index(fields=["account_no"], name="ticket_account"),
+            models.Index(fields=["sla_state", "next_due_at"], name="ticket_sla"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketEvent(models.Model):
+    """The readable timeline: who did what, when, from which state to which."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    action = models.CharField(_("动作"), max_length=32)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("处理记录")
+        verbose_name_plural = _("处理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+
+
+class ContactAttempt(models.Model):
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话")
+        SMS = "sms", _("短信")
+        VISIT = "visit", _("上门")
+        OTHER = "other", _("其他")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField(_("联系时间"))
+    method = models.CharField(_("联系方式"), max_length=8, choices=Method.choices)
+    reached = models.BooleanField(_("是否联系上"), default=True)
+    note = models.TextField(_("联系情况"), blank=True, max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        ordering = ["at"]
+
+
+def attachment_path(instance, filename):
+    # Random stored names: the customer's file name is kept in `name`, never used on disk.
+    import uuid
+
+    return f"attachments/{instance.ticket_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+
+class ExtensionRequest(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("延期工作日"))
+    reason = models.TextField(_("延期原因"), max_length=2000)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices,
+                                default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True, max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        indexes = [models.Index(fields=["decision"], name="extension_decision")]
+
+
+class SupervisionOrder(models.Model):
+    """督办单 or 投诉风险预警单 issued on a ticket, by a person or automatically on breach."""
+
+    class OrderKind(models.TextChoices):
+        SUPERVISION = "supervision", _("督办单")
+        RISK_WARNING = "risk_warning", _("投诉风险预警单")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="supervisions")
+    kind = models.CharField(_("类型"), max_length=16, choices=OrderKind.choices)
+    content = models.TextField(_("督办内容"), max_length=2000)
+    due_at = models.DateTimeField(_("督办期限"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField()
+    automatic = models.BooleanField(_("系统自动"), default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("督办/预警")
+        verbose_name_plural = _("督办/预警")
+        indexes = [models.Index(fields=["closed_at", "issued_at"], name="supervision_open")]
+
+
+class Callback(models.Model):
+    class Result(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+        UNREACHABLE = "unreachable", _("未联系上")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="callbacks")
+    at = models.DateTimeField()
+    result = models.CharField(_("回访结果"), max_length=12, choices=Result.choices)
+    note = models.TextField(_("回访记录"), blank=True, max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = _("回访记录")
+        verbose_name_plural = _("回访记录")
+        ordering = ["at"]
+
+
+class TicketLink(models.Model):
+    class LinkKind(models.TextChoices):
+        REPEAT = "repeat", _("重复投诉")
+        ESCALATED = "escalated", _("越级投诉")
+        DUPLICATE = "duplicate", _("重复工单")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links")
+    other = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=LinkKind.choices)
+
+    class Meta:
+        verbose_name = _("关联工单")
+        verbose_name_plural = _("关联工单")
+        constraints = [models.UniqueConstraint(fields=["ticket", "other", "kind"], name="link_unique")]
+
+
+class Accountability(models.Model):
+    """考核: who is responsible for an at-fault complaint and what was decided (四不放过)."""
+
+    class Decision(models.TextChoices):
+        WARNING = "warning", _("通报批评")
+        RETRAINING = "retraining", _("培训再上岗")
+        DEDUCTION = "deduction", _("绩效扣分")
+        OTHER = "other", _("其他")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="accountabilities")
+    unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+")
+    person = models.CharField(_("责任人"), max_length=60, blank=True)
+    decision = models.CharField(_("考核意见"), max_length=12, choices=Decision.choices)
+    note = models.TextField(_("说明"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核记录")
+        verbose_name_plural = _("考核记录")
+
+
+class SensitiveAccess(models.Model):
+    """Who saw an unmasked phone number or a complainant's identity, and when (PIPL)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=32)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+
+
+class TicketCounter(models.Model):
+    """Number allocator for databases without sequences (SQLite); PostgreSQL uses a sequence."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key, so a retried intake POST returns the first ticket."""
+
+    key = models.CharField(max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique")]

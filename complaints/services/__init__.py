@@ -1,0 +1,24 @@
+"""Every change to a ticket goes through these functions; views, the API, the admin and the
+tasks call them and nothing else writes ticket state."""
+from .intake import IntakeData, earlier_tickets, ticket_register  # noqa: F401
+from .workflow import (  # noqa: F401
+    TRANSITIONS,
+    allowed_actions,
+    attachment_add,
+    ticket_add_info,
+    ticket_assign,
+    ticket_callback,
+    ticket_chase,
+    ticket_close,
+    ticket_contact,
+    ticket_dispatch,
+    ticket_extension_decide,
+    ticket_extension_request,
+    ticket_note,
+    ticket_reply,
+    ticket_responsibility,
+    ticket_return,
+    ticket_review,
+    ticket_supervise,
+    ticket_withdraw,
+)

@@ -1,0 +1,216 @@
+"""Registering a ticket (受理): number, earlier tickets of the caller, repeat / escalated flags,
+severity raise, the starting clocks, and the supervision office told at once of major ones."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from complaints.models import (
+    SEVERITY_RANK,
+    Category,
+    Channel,
+    IdempotencyKey,
+    Kind,
+    Mood,
+    ServiceArea,
+    ServiceType,
+    Severity,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
+from core.config import setting
+from core.errors import PermissionDenied, ValidationFailed
+from sla.models import Clock
+from sla.services import clocks_for_new_ticket
+
+from .numbering import next_number
+
+FUTURE_SKEW = timedelta(minutes=5)
+OLDEST_RECEIVED = timedelta(days=366)
+REGULATOR_CHANNELS = (Channel.REGULATOR_12398,)
+GOVERNMENT_CHANNELS = (Channel.REGULATOR_12398, Channel.GOVERNMENT)
+
+
+@dataclass
+class IntakeData:
+    channel: str
+    kind: str
+    customer_name: str
+    description: str
+    received_at: datetime | None = None
+    category: Category | None = None
+    severity: str | None = None
+    service_type: str = ""
+    customer_phone: str = ""
+    account_no: str = ""
+    address: str = ""
+    service_area: ServiceArea | None = None
+    mood: str = Mood.CALM
+    regulator_ref: str = ""
+    regulator_due_at: datetime | None = None
+    paid_at: datetime | None = None
+
+
+def _validate(data: IntakeData, now: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def bad(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if data.channel not in Channel.values:
+        bad("channel", "渠道无效")
+    if data.kind not in Kind.values:
+        bad("kind", "工单类型无效")
+    if data.severity and data.severity not in Severity.values:
+        bad("severity", "级别无效")
+    if data.service_type and data.service_type not in ServiceType.values:
+        bad("service_type", "服务类型无效")
+    if data.mood not in Mood.values:
+        bad("mood", "客户情绪无效")
+    if not (data.customer_name or "").strip():
+        bad("customer_name", "请填写客户姓名")
+    if not (data.description or "").strip():
+        bad("description", "请填写诉求内容")
+    if not (data.customer_phone or data.account_no):
+        bad("customer_phone", "联系电话和户号至少填写一项")
+    if data.customer_phone and not data.customer_phone.replace("-", "").replace("+", "").isdigit():
+        bad("customer_phone", "电话号码只能包含数字和 -")
+    if data.kind == Kind.COMPLAINT and data.category is None:
+        bad("category", "投诉须选择分类")
+    if data.category is not None and not data.category.parent_id:
+        bad("category", "请选择具体的分类项目，而不是大类")
+    for field in ("received_at", "paid_at"):
+        value = getattr(data, field)
+        if value is not None and value > now + FUTURE_SKEW:
+            bad(field, "时间不能晚于当前时间")
+        if value is not None and value < now - OLDEST_RECEIVED:
+            bad(field, "时间不能早于一年前")
+    if data.service_type == ServiceType.RECONNECTION and data.paid_at is None:
+        bad("paid_at", "欠费复电须填写缴费时间")
+    if data.regulator_due_at is not None and data.regulator_due_at <= now:
+        bad("regulator_due_at", "监管要求办结时间须晚于当前时间")
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, fields=errors)
+
+
+def earlier_tickets(*, phone: str = "", account_no: str = "", exclude_id: int | None = None, limit: int = 20):
+    """The caller's earlier tickets (by account number or phone), newest first."""
+    if not phone and not account_no:
+        return Ticket.objects.none()
+    match = Q()
+    if phone:
+        match |= Q(customer_phone=phone)
+    if account_no:
+        match |= Q(account_no=account_no)
+    qs = Ticket.objects.filter(match).select_related("category", "unit").order_by("-received_at")
+    if exclude_id:
+        qs = qs.exclude(id=exclude_id)
+    return qs[:limit]
+
+
+def match_service_area(address: str) -> ServiceArea | None:
+    """The service area whose keywords appear in the address (longest keyword wins)."""
+    if not address:
+        return None
+    best, best_len = None, 0
+    for area in ServiceArea.objects.exclude(keywords="").select_related("unit"):
+        for word in area.keywords.split():
+            if word in address and len(word) > best_len:
+                best, best_len = area, len(word)
+    return best
+
+
+def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tuple[Ticket, bool]:
+    """Register a ticket. Returns (ticket, created); a repeated idempotency key returns the
+    first ticket with created=False."""
+    if not actor.has_perm("complaints.intake_ticket"):
+        raise PermissionDenied("您的角色无权受理工单")
+    if actor.unit_id is None:
+        raise PermissionDenied("您的账号未设置所属单位，不能受理工单")
+    now = timezone.now()
+    _validate(data, now)
+    if idempotency_key:
+        previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("ticket").first()
+        if previous:
+            return previous.ticket, False
+
+    ticket = Ticket(
+        channel=data.channel, kind=data.kind, service_type=data.service_type or "", category=data.category,
+        severity=data.severity or Severity.ORDINARY, received_at=data.received_at or now,
+        customer_name=data.customer_name.strip(), customer_phone=data.customer_phone.strip(),
+        account_no=data.account_no.strip(), address=data.address.strip(),
+        service_area=data.service_area or match_service_area(data.address), description=data.description.strip(),
+        mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
+        paid_at=data.paid_at, intake_unit_id=actor.unit_id, created_by=actor,
+    )
+    earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no, limit=50))
+    links = _flag(ticket, earlier, now)
+    try:
+        with transaction.atomic():
+            ticket.number = next_number()
+            clocks = clocks_for_new_ticket(ticket, now)
+            ticket._history_user = actor
+            ticket.save()
+            for clock in clocks:
+                clock.ticket = ticket
+            Clock.objects.bulk_create(clocks)
+            if links:
+                TicketLink.objects.bulk_create(TicketLink(ticket=ticket, other=o, kind=k) for o, k in links)
+            TicketEvent.objects.create(ticket=ticket, at=now, actor=actor, action="register", to_status=ticket.status,
+                                       note=_register_note(ticket), data={"channel": ticket.channel})
+            if idempotency_key:
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, ticket=ticket)
+            if ticket.severity == Severity.MAJOR:
+                _notify_major(ticket)
+    except IntegrityError:
+        if idempotency_key:  # a concurrent retry with the same key won the race
+            previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("ticket").first()
+            if previous:
+                return previous.ticket, False
+        raise
+    return ticket, True
+
+
+def _flag(ticket: Ticket, earlier: list[Ticket], now: datetime) -> list[tuple[Ticket, str]]:
+    """Repeat (same customer and category within the window) and escalated (12398 on a matter
+    already filed at 95598) complaints are flagged, linked and raised to at least important."""
+    links = []
+    window = now - timedelta(days=setting("repeat_window_days"))
+    if ticket.kind == Kind.COMPLAINT or ticket.channel in REGULATOR_CHANNELS:
+        for other in earlier:
+            if (other.category_id and other.category_id == ticket.category_id and other.received_at >= window
+                    and other.kind in (Kind.COMPLAINT, Kind.REPORT)):
+                ticket.is_repeat = True
+                links.append((other, TicketLink.LinkKind.REPEAT))
+                break
+    if ticket.channel in REGULATOR_CHANNELS:
+        for other in earlier:
+            if other.channel in (Channel.PHONE_95598, Channel.ONLINE_95598) and (
+                    other.is_open or other.received_at >= window):
+                ticket.is_escalated = True
+                links.append((other, TicketLink.LinkKind.ESCALATED))
+                break
+        unsatisfied_before = any(o.callback_result == "unsatisfied" or o.redispatch_count for o in earlier)
+        ticket.onsite_required = ticket.is_repeat or unsatisfied_before
+    raise_to_important = ticket.is_repeat or ticket.is_escalated or ticket.channel in GOVERNMENT_CHANNELS
+    if raise_to_important and SEVERITY_RANK[ticket.severity] < SEVERITY_RANK[Severity.IMPORTANT]:
+        ticket.severity = Severity.IMPORTANT
+    return links
+
+
+def _register_note(ticket: Ticket) -> str:
+    flags = [label for flag, label in ((ticket.is_repeat, "重复投诉"), (ticket.is_escalated, "越级投诉"),
+                                       (ticket.onsite_required, "需现场调查")) if flag]
+    return "受理登记" + (f"({'、'.join(flags)})" if flags else "")
+
+
+def _notify_major(ticket: Ticket) -> None:
+    from notifications.services import notify, supervision_people
+
+    notify(users=supervision_people(), ticket=ticket, kind="major",
+           message=f"重大工单 {ticket.number}：{ticket.description[:80]}，请1小时内上报")
+

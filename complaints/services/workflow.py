@@ -1,0 +1,427 @@
+"""The ticket's life: one table of allowed transitions and one locked transition service.
+
+Every action, status-changing or not, runs through `_act`: it locks the ticket row, checks the
+actor's scope (404), role permission (403), the current state and the expected version (409),
+lets the action change the ticket, updates the clocks, saves (history row through
+django-simple-history), writes the timeline event, and leaves side effects to after commit."""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Unit
+from accounts.scoping import unit_visible
+from complaints.models import (
+    OPEN_STATUSES,
+    Accountability,
+    Attachment,
+    Callback,
+    ContactAttempt,
+    ExtensionRequest,
+    Kind,
+    Status,
+    SupervisionOrder,
+    Ticket,
+    TicketEvent,
+)
+from complaints.permissions import ticket_scope
+from core.config import setting
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sla.services import clock_extend, clocks_on
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple[str, ...]
+    permission: str
+    targets: tuple[str, ...] = ()  # empty: the action records something, the status stays
+
+
+S = Status
+TRANSITIONS: dict[str, Transition] = {
+    "dispatch": Transition("派发", (S.REGISTERED, S.RETURNED), "complaints.dispatch_ticket", (S.DISPATCHED,)),
+    "return": Transition("退单", (S.DISPATCHED,), "complaints.handle_ticket", (S.RETURNED,)),
+    "contact": Transition("联系客户", (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket", (S.CONTACTED,)),
+    "reply": Transition("答复", (S.CONTACTED,), "complaints.handle_ticket", (S.REPLIED,)),
+    "review": Transition("审核", (S.REPLIED,), "complaints.review_ticket", (S.REVIEWED, S.CONTACTED)),
+    "callback": Transition("回访", (S.REVIEWED,), "complaints.callback_ticket",
+                           (S.ARCHIVED, S.DISPATCHED, S.REVIEWED)),
+    "withdraw": Transition("撤诉", tuple(OPEN_STATUSES), "complaints.withdraw_ticket", (S.WITHDRAWN,)),
+    "close": Transition("直接办结", (S.REGISTERED,), "complaints.intake_ticket", (S.ARCHIVED,)),
+    "assign": Transition("指定承办人", (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
+    "extend": Transition("申请延期", (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
+    "extension_decision": Transition("审批延期", (S.DISPATCHED, S.CONTACTED, S.REPLIED),
+                                     "complaints.decide_extension"),
+    "supervise": Transition("督办/预警", tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
+    "chase": Transition("客户催办", tuple(OPEN_STATUSES), "complaints.intake_ticket"),
+    "add_info": Transition("补充诉求", tuple(OPEN_STATUSES), "complaints.intake_ticket"),
+    "note": Transition("处理备注", tuple(OPEN_STATUSES), "complaints.handle_ticket"),
+    "responsibility": Transition("责任认定", (S.REPLIED, S.REVIEWED, S.ARCHIVED),
+                                 "complaints.decide_responsibility"),
+    "attach": Transition("上传附件", tuple(S.values), "complaints.view_ticket"),
+}
+# Kinds a hotline agent may answer and close at intake (no unit needs to act).
+CLOSABLE_AT_INTAKE = (Kind.ENQUIRY, Kind.PRAISE, Kind.SUGGESTION, Kind.OPINION)
+
+
+def allowed_actions(user, ticket: Ticket) -> list[str]:
+    """The actions this user may take on this ticket now (for buttons and the API)."""
+    return [name for name, t in TRANSITIONS.items()
+            if ticket.status in t.sources and user.has_perm(t.permission) and _extra_ok(name, ticket)]
+
+
+def _extra_ok(action: str, ticket: Ticket) -> bool:
+    if action == "close":
+        return ticket.kind in CLOSABLE_AT_INTAKE
+    if action == "extension_decision":
+        return ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists()
+    return True
+
+
+def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket], tuple[str, str, dict]],
+         expected_version: int | None = None) -> Ticket:
+    transition = TRANSITIONS[action]
+    number = ticket if isinstance(ticket, str) else ticket.number
+    with transaction.atomic():
+        locked = ticket_scope(actor).select_for_update(of=("self",)).filter(number=number).first()
+        if locked is None:
+            raise NotFound("工单不存在或无权查看")
+        if not actor.has_perm(transition.permission):
+            raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict("该工单已被他人修改，请刷新后重试", code="stale")
+        if locked.status not in transition.sources:
+            raise Conflict(f"工单当前状态为「{locked.get_status_display()}」，不能{transition.label}",
+                           code="invalid_transition")
+        before = locked.status
+        clock_event, note, data = change(locked)
+        if locked.status != before and locked.status not in transition.targets:
+            raise AssertionError(f"{action} moved {before} → {locked.status}, not in its table row")
+        if clock_event:
+            clocks_on(locked, clock_event)
+        locked.version += 1
+        locked._history_user = actor
+        locked.save()
+        TicketEvent.objects.create(ticket=locked, at=timezone.now(), actor=actor, action=action,
+                                   from_status=before, to_status=locked.status, note=note, data=data)
+    return locked
+
+
+def _require(value, field: str, message: str):
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        raise ValidationFailed(message, fields={field: [message]})
+    return value
+
+
+# --- status-changing actions -------------------------------------------------------------
+
+def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_version=None) -> Ticket:
+    if unit is None:
+        raise ValidationFailed("请选择承办单位", fields={"unit": ["请选择承办单位"]})
+    if not unit_visible(actor, unit):
+        raise ValidationFailed("承办单位不在您的管辖范围内", fields={"unit": ["承办单位不在您的管辖范围内"]})
+
+    def change(t: Ticket):
+        t.unit, t.handler, t.status = unit, None, Status.DISPATCHED
+        t.dispatched_at = timezone.now()
+        if t.service_area_id and t.service_area.unit_id == unit.pk and t.service_area.contact_id:
+            t.handler_id = t.service_area.contact_id  # the village's grid contact (一人一村)
+        _notify_unit(t, "dispatched", f"新派工单 {t.number}，请在时限内联系客户")
+        return "dispatched", note, {"unit": unit.code}
+
+    return _act(ticket=ticket, actor=actor, action="dispatch", change=change, expected_version=expected_version)
+
+
+def ticket_return(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
+    _require(reason, "reason", "请填写退单原因")
+
+    def change(t: Ticket):
+        from sla.calendar import get_calendar
+
+        window = setting("return_window_working_days")
+        limit = get_calendar(t.unit).add_working_days(t.dispatched_at, window).due_at
+        if timezone.now() > limit:
+            raise Conflict(f"已超过退单时限(派发后{window}个工作日)，不能退单", code="return_window_passed")
+        t.status, t.handler = Status.RETURNED, None
+        return "returned", reason, {"unit": t.unit.code if t.unit else None}
+
+    return _act(ticket=ticket, actor=actor, action="return", change=change, expected_version=expected_version)
+
+
+def ticket_contact(*, ticket, actor, method: str, note: str = "", reached: bool = True,
+                   expected_version=None) -> Ticket:
+    if method not in ContactAttempt.Method.values:
+        raise ValidationFailed("联系方式无效", fields={"method": ["联系方式无效"]})
+
+    def change(t: Ticket):
+        now = timezone.now()
+        ContactAttempt.objects.create(ticket=t, at=now, method=method, reached=reached, note=note, by=actor)
+        event = None
+        if reached and t.status == Status.DISPATCHED:
+            t.status = Status.CONTACTED
+            t.first_contact_at = now
+            t.handler = t.handler or actor
+            event = "contacted"
+        return event, note, {"method": method, "reached": reached}
+
+    return _act(ticket=ticket, actor=actor, action="contact", change=change, expected_version=expected_version)
+
+
+def ticket_reply(*, ticket, actor, substantiated: bool, cause: str, measures: str, reply_text: str,
+                 expected_version=None) -> Ticket:
+    if substantiated is None:
+        raise ValidationFailed("请选择是否属实", fields={"substantiated": ["请选择是否属实"]})
+    _require(cause, "cause", "请填写原因")
+    _require(measures, "measures", "请填写处理措施")
+    _require(reply_text, "reply_text", "请填写答复客户的内容")
+
+    def change(t: Ticket):
+        t.substantiated, t.cause, t.measures, t.reply_text = substantiated, cause, measures, reply_text
+        t.status, t.replied_at = Status.REPLIED, timezone.now()
+        return "replied", reply_text[:200], {"substantiated": substantiated}
+
+    return _act(ticket=ticket, actor=actor, action="reply", change=change, expected_version=expected_version)
+
+
+def ticket_review(*, ticket, actor, approved: bool, comment: str = "", expected_version=None) -> Ticket:
+    if not approved:
+        _require(comment, "comment", "退回答复时请填写审核意见")
+
+    def change(t: Ticket):
+        if approved:
+            t.status, t.reviewed_at = Status.REVIEWED, timezone.now()
+            return "reviewed", comment, {"approved": True}
+        t.status = Status.CONTACTED  # back to the unit to reply again
+        _notify_unit(t, "reply_rejected", f"工单 {t.number} 答复被退回：{comment}"[:300])
+        return None, comment, {"approved": False}
+
+    return _act(ticket=ticket, actor=actor, action="review", change=change, expected_version=expected_version)
+
+
+def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_version=None) -> Ticket:
+    if result not in Callback.Result.values:
+        raise ValidationFailed("回访结果无效", fields={"result": ["回访结果无效"]})
+
+    def change(t: Ticket):
+        now = timezone.now()
+        Callback.objects.create(ticket=t, at=now, result=result, note=note, by=actor)
+        t.callback_attempts += 1
+        t.callback_result = result
+        if result == Callback.Result.SATISFIED:
+            t.status, t.closed_at = Status.ARCHIVED, now
+            return "archived", note, {"result": result}
+        if result == Callback.Result.UNSATISFIED:
+            t.status, t.redispatch_count = Status.DISPATCHED, t.redispatch_count + 1
+            t.dispatched_at = now
+            t.callback_attempts = 0
+            _notify_unit(t, "redispatched", f"工单 {t.number} 回访不满意，已重新派发")
+            return "redispatched", note, {"result": result, "redispatch_count": t.redispatch_count}
+        tries = setting("callback_unreachable_tries")
+        if setting("archive_after_unreachable") and t.callback_attempts >= tries:
+            t.status, t.closed_at = Status.ARCHIVED, now
+            return "archived", note, {"result": result, "attempts": t.callback_attempts}
+        return None, note, {"result": result, "attempts": t.callback_attempts}
+
+    return _act(ticket=ticket, actor=actor, action="callback", change=change, expected_version=expected_version)
+
+
+def ticket_withdraw(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
+    _require(reason, "reason", "请填写撤诉说明")
+
+    def change(t: Ticket):
+        t.status, t.closed_at = Status.WITHDRAWN, timezone.now()
+        return "withdrawn", reason, {}
+
+    return _act(ticket=ticket, actor=actor, action="withdraw", change=change, expected_version=expected_version)
+
+
+def ticket_close(*, ticket, actor, reply_text: str, expected_version=None) -> Ticket:
+    """An enquiry, praise, suggestion or opinion answered on the call: archived at intake."""
+    _require(reply_text, "reply_text", "请填写答复内容")
+
+    def change(t: Ticket):
+        if t.kind not in CLOSABLE_AT_INTAKE:
+            raise Conflict("该类型工单需派发处理，不能直接办结", code="invalid_transition")
+        t.reply_text, t.status, t.closed_at = reply_text, Status.ARCHIVED, timezone.now()
+        return "closed", reply_text[:200], {}
+
+    return _act(ticket=ticket, actor=actor, action="close", change=change, expected_version=expected_version)
+
+
+# --- actions that record without changing the status ----------------------------------
+
+def ticket_assign(*, ticket, actor, handler, expected_version=None) -> Ticket:
+    def change(t: Ticket):
+        if handler is None or handler.unit_id is None or not t.unit or not t.unit.contains(handler.unit):
+            raise ValidationFailed("承办人须属于承办单位", fields={"handler": ["承办人须属于承办单位"]})
+        t.handler = handler
+        return None, "", {"handler": handler.username}
+
+    return _act(ticket=ticket, actor=actor, action="assign", change=change, expected_version=expected_version)
+
+
+def ticket_extension_request(*, ticket, actor, days: int, reason: str, expected_version=None) -> Ticket:
+    if not isinstance(days, int) or not 1 <= days <= 30:
+        raise ValidationFailed("延期天数须为1至30个工作日", fields={"days": ["延期天数须为1至30个工作日"]})
+    _require(reason, "reason", "请填写延期原因")
+
+    def change(t: Ticket):
+        if t.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+            raise Conflict("已有待审批的延期申请", code="extension_pending")
+        ExtensionRequest.objects.create(ticket=t, days=days, reason=reason, requested_by=actor)
+        _notify_supervision(t, "extension_requested", f"工单 {t.number} 申请延期{days}个工作日")
+        return None, reason, {"days": days}
+
+    return _act(ticket=ticket, actor=actor, action="extend", change=change, expected_version=expected_version)
+
+
+def ticket_extension_decide(*, ticket, actor, approved: bool, note: str = "", expected_version=None) -> Ticket:
+    def change(t: Ticket):
+        request = t.extensions.select_for_update().filter(decision=ExtensionRequest.Decision.PENDING).first()
+        if request is None:
+            raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+        request.decision = (ExtensionRequest.Decision.APPROVED if approved
+                            else ExtensionRequest.Decision.REJECTED)
+        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
+        request._history_user = actor
+        request.save()
+        if approved:
+            clock_extend(t, request.days)
+        _notify_unit(t, "extension_decided",
+                     f"工单 {t.number} 延期申请{'已批准' if approved else '被驳回'}")
+        return None, note, {"approved": approved, "days": request.days}
+
+    return _act(ticket=ticket, actor=actor, action="extension_decision", change=change,
+                expected_version=expected_version)
+
+
+def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime | None = None,
+                     expected_version=None) -> Ticket:
+    if kind not in SupervisionOrder.OrderKind.values:
+        raise ValidationFailed("督办类型无效", fields={"kind": ["督办类型无效"]})
+    _require(content, "content", "请填写督办内容")
+    if due_at is not None and due_at <= timezone.now():
+        raise ValidationFailed("督办期限须晚于当前时间", fields={"due_at": ["督办期限须晚于当前时间"]})
+
+    def change(t: Ticket):
+        order = SupervisionOrder(ticket=t, kind=kind, content=content, due_at=due_at, issued_by=actor,
+                                 issued_at=timezone.now())
+        order._history_user = actor
+        order.save()
+        _notify_unit(t, kind, f"工单 {t.number} 收到{order.get_kind_display()}：{content}"[:300])
+        return None, content, {"kind": kind, "due_at": due_at.isoformat() if due_at else None}
+
+    return _act(ticket=ticket, actor=actor, action="supervise", change=change, expected_version=expected_version)
+
+
+def ticket_chase(*, ticket, actor, note: str = "", expected_version=None) -> Ticket:
+    def change(t: Ticket):
+        t.chase_count += 1
+        _notify_unit(t, "chased", f"客户催办工单 {t.number}(第{t.chase_count}次)")
+        return None, note, {"chase_count": t.chase_count}
+
+    return _act(ticket=ticket, actor=actor, action="chase", change=change, expected_version=expected_version)
+
+
+def ticket_add_info(*, ticket, actor, text: str, expected_version=None) -> Ticket:
+    _require(text, "text", "请填写补充内容")
+
+    def change(t: Ticket):
+        _notify_unit(t, "info_added", f"客户补充了工单 {t.number} 的诉求")
+        return None, text, {}
+
+    return _act(ticket=ticket, actor=actor, action="add_info", change=change, expected_version=expected_version)
+
+
+def ticket_note(*, ticket, actor, text: str, expected_version=None) -> Ticket:
+    _require(text, "text", "请填写备注内容")
+    return _act(ticket=ticket, actor=actor, action="note", change=lambda t: (None, text, {}),
+                expected_version=expected_version)
+
+
+def ticket_responsibility(*, ticket, actor, at_fault: bool, unit: Unit | None = None, person: str = "",
+                          decision: str = "", note: str = "", expected_version=None) -> Ticket:
+    if at_fault is None:
+        raise ValidationFailed("请选择是否有责", fields={"at_fault": ["请选择是否有责"]})
+    if at_fault and decision not in Accountability.Decision.values:
+        raise ValidationFailed("有责投诉须填写考核意见", fields={"decision": ["有责投诉须填写考核意见"]})
+
+    def change(t: Ticket):
+        t.at_fault = at_fault
+        if at_fault:
+            record = Accountability(ticket=t, unit=unit or t.unit, person=person, decision=decision,
+                                    note=note, decided_by=actor, decided_at=timezone.now())
+            if record.unit_id is None:
+                raise ValidationFailed("请选择责任单位", fields={"unit": ["请选择责任单位"]})
+            record._history_user = actor
+            record.save()
+        return None, note, {"at_fault": at_fault, "decision": decision, "person": person}
+
+    return _act(ticket=ticket, actor=actor, action="responsibility", change=change,
+                expected_version=expected_version)
+
+
+ALLOWED_UPLOAD_TYPES = {
+    "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "application/pdf": (".pdf",),
+    "audio/mpeg": (".mp3",), "audio/wav": (".wav",), "text/plain": (".txt",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+}
+_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"%PDF": "application/pdf",
+          b"ID3": "audio/mpeg", b"RIFF": "audio/wav", b"PK\x03\x04": "zip"}
+
+
+def _sniff(head: bytes, declared: str) -> str | None:
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return declared if kind == "zip" and declared.endswith((".document", ".sheet")) else kind
+    if declared == "text/plain" and b"<" not in head[:512].lower().replace(b"&lt;", b""):
+        return "text/plain"
+    return None
+
+
+def attachment_add(*, ticket, actor, upload) -> Attachment:
+    """Store an evidence file: type checked by extension and content, size limited."""
+    name = (upload.name or "file")[-200:]
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationFailed(f"附件不能超过{mb}MB", fields={"file": [f"附件不能超过{mb}MB"]})
+    head = upload.read(2048)
+    upload.seek(0)
+    declared = next((ct for ct, exts in ALLOWED_UPLOAD_TYPES.items() if name.lower().endswith(exts)), None)
+    if declared is None or _sniff(head, declared) != declared:
+        message = "只能上传 jpg、png、pdf、mp3、wav、txt、docx、xlsx 文件，且内容须与扩展名一致"
+        raise ValidationFailed(message, fields={"file": [message]})
+    holder = {}
+
+    def change(t: Ticket):
+        holder["attachment"] = Attachment.objects.create(ticket=t, file=upload, name=name, content_type=declared,
+                                                         size=upload.size, uploaded_by=actor)
+        return None, name, {"size": upload.size}
+
+    _act(ticket=ticket, actor=actor, action="attach", change=change)
+    return holder["attachment"]
+
+
+# --- notifications -----------------------------------------------------------------------
+
+def _notify_unit(ticket: Ticket, kind: str, message: str) -> None:
+    from accounts.models import Role
+    from notifications.services import notify, unit_people
+
+    people = unit_people(ticket.unit, Role.UNIT_MANAGER)
+    if ticket.handler_id:
+        people.append(ticket.handler)
+    elif ticket.unit_id:
+        people += unit_people(ticket.unit, Role.HANDLER)
+    notify(users=people, ticket=ticket, kind=kind, message=message)
+
+
+def _notify_supervision(ticket: Ticket, kind: str, message: str) -> None:
+    from notifications.services import notify, supervision_people
+
+    notify(users=supervision_people(), ticket=ticket, kind=kind, message=message)

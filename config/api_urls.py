@@ -1,0 +1,13 @@
+"""Everything under /api/v1/. Each app contributes its own api_urls module."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("accounts.api_urls")),
+    path("", include("complaints.api_urls")),
+    path("", include("sla.api_urls")),
+    path("", include("reports.api_urls")),
+    path("", include("notifications.api_urls")),
+]

@@ -1,0 +1,72 @@
+"""Shared fixtures: the reference data and the demo organisation with named users, as in
+`make run` (agent, lead, station_a, station_b, manager_a, supervisor, viewer, admin)."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(settings):
+    from core import config
+    from sla import calendar, policies
+
+    config.clear_cache()
+    policies.clear_cache()
+    calendar._state["national"] = None
+    yield
+
+
+@pytest.fixture
+def reference(db):
+    from accounts.roles import ensure_roles
+    from complaints.seed import seed_categories
+    from sla.seed import seed_calendar, seed_policies
+
+    ensure_roles()
+    seed_categories()
+    seed_policies()
+    seed_calendar()
+
+
+@pytest.fixture
+def org(reference):
+    from accounts.demo import seed_org, seed_users
+
+    units = seed_org()
+    users = {u.username: u for u in seed_users(units)}
+    return {"units": units, "users": users}
+
+
+@pytest.fixture
+def units(org):
+    return org["units"]
+
+
+@pytest.fixture
+def users(org):
+    from accounts.models import User
+
+    # Fresh instances: permission caches must not leak between steps of a test.
+    return {name: User.objects.get(pk=u.pk) for name, u in org["users"].items()}
+
+
+@pytest.fixture
+def category(reference):
+    from complaints.models import Category
+
+    return Category.objects.get(code="FW01")
+
+
+@pytest.fixture
+def make_ticket(users, category):
+    """Register a ticket through the intake service, as the agent."""
+    from complaints.services import IntakeData, ticket_register
+
+    def make(**overrides):
+        fields = dict(channel="95598_phone", kind="complaint", customer_name="张三", customer_phone="13800138000",
+                      account_no="3100012345", address="东州市城关镇幸福村", description="抄表员态度恶劣",
+                      category=category)
+        fields.update(overrides)
+        actor = fields.pop("actor", users["agent"])
+        ticket, _ = ticket_register(actor=actor, data=IntakeData(**fields))
+        return ticket
+
+    return make

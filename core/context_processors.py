@@ -1,0 +1,40 @@
+"""Navigation by role, and the unread notification count for the bell."""
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import Role
+
+# (label, url name, roles that see it; empty = everyone signed in)
+NAV = [
+    ("受理登记", "complaints:intake", (Role.AGENT,)),
+    ("待派发", "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR)),
+    ("我的工单", "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER)),
+    ("督办审核", "complaints:supervision", (Role.SUPERVISOR,)),
+    ("工单查询", "complaints:list", ()),
+    ("统计看板", "reports:dashboard", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.LEAD, Role.ADMIN)),
+    ("投诉通报", "reports:bulletin", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)),
+    ("工作日计算", "sla:calculator", ()),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, name, roles in NAV:
+        if roles and not (user.is_superuser or user.has_role(*roles)):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    if user.is_staff:
+        items.append({"label": "系统管理", "url": reverse("admin:index"), "active": False})
+    context = {"nav": items}
+    try:
+        context["notifications_url"] = reverse("notifications:list")
+        context["unread_notifications"] = user.notifications.filter(read_at__isnull=True).count()
+    except NoReverseMatch:
+        pass
+    return context

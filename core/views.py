@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from core.models import Heartbeat
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+@never_cache
+def healthz(request):
+    """Liveness and readiness for operators and CI: database, broker, beat, calendar years."""
+    from sla.calendar import known_years
+
+    database = _database_ok()
+    beat = Heartbeat.objects.filter(name="beat").values_list("at", flat=True).first() if database else None
+    years = known_years() if database else []
+    this_year = timezone.localdate().year
+    body = {
+        "database": database,
+        "broker": _broker_ok(),
+        "broker_url": settings.CELERY_BROKER_URL.split("://")[0],
+        "last_beat": beat.isoformat() if beat else None,
+        "beat_recent": bool(beat and timezone.now() - beat < timedelta(minutes=3)),
+        "calendar": {"known_years": years, "current_year_known": this_year in years,
+                     "next_year_known": this_year + 1 in years},
+    }
+    body["ok"] = body["database"] and body["broker"]
+    return JsonResponse(body, status=200 if body["ok"] else 503)
+
+
+def home(request):
+    """Send each user to the page their role starts the day on."""
+    from django.shortcuts import redirect
+    from django.urls import NoReverseMatch, reverse
+
+    from core.context_processors import NAV
+
+    if not request.user.is_authenticated:
+        return redirect("login")
+    for _label, name, roles in NAV:
+        if roles and (request.user.is_superuser or request.user.has_role(*roles)):
+            try:
+                return redirect(reverse(name))
+            except NoReverseMatch:
+                continue
+    try:
+        return redirect(reverse("complaints:list"))
+    except NoReverseMatch:
+        return redirect("admin:index")

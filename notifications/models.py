@@ -1,0 +1,55 @@
+"""In-app notifications and the outbox that delivers e-mail/SMS after commit."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    ticket = models.ForeignKey("complaints.Ticket", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    kind = models.CharField(max_length=32)
+    message = models.CharField(_("内容"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user"),
+                   models.Index(fields=["user"], name="notification_unread",
+                                condition=Q(read_at__isnull=True))]
+
+
+class OutboxMessage(models.Model):
+    """Written in the same transaction as the change; delivered by a task with compare-and-set,
+    so a broker outage loses nothing and a redelivery sends nothing twice."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("邮件")
+        SMS = "sms", _("短信")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    recipient = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        indexes = [models.Index(fields=["created_at"], name="outbox_pending",
+                                condition=Q(state__in=["pending", "sending"]))]

@@ -1,0 +1,36 @@
+"""Choosing the policy row that sets a clock's limit for a ticket."""
+import time
+
+from sla.models import ClockPolicy
+
+_CRITERIA = ("kind", "channel", "severity", "service_type", "region_type")
+_cache: dict = {"at": 0.0, "rows": []}
+_TTL = 30.0
+
+
+def _policies() -> list[ClockPolicy]:
+    now = time.monotonic()
+    if now - _cache["at"] > _TTL:
+        _cache.update(at=now, rows=list(ClockPolicy.objects.filter(active=True)))
+    return _cache["rows"]
+
+
+def clear_cache() -> None:
+    _cache["at"] = 0.0
+
+
+def match_policy(clock: str, ticket, region_type: str = "") -> ClockPolicy | None:
+    """Blank criteria match anything; the highest priority wins, then the most specific."""
+    facts = {"kind": ticket.kind, "channel": ticket.channel, "severity": ticket.severity,
+             "service_type": ticket.service_type, "region_type": region_type}
+    best, best_key = None, None
+    for policy in _policies():
+        if policy.clock != clock:
+            continue
+        values = [getattr(policy, name) for name in _CRITERIA]
+        if any(v and v != facts[name] for name, v in zip(_CRITERIA, values, strict=True)):
+            continue
+        key = (policy.priority, sum(1 for v in values if v))
+        if best_key is None or key > best_key:
+            best, best_key = policy, key
+    return best

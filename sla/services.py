@@ -1,0 +1,182 @@
+"""Clocks start, stop and move only here, called by the case-loop services inside their
+transaction. Each function also refreshes the ticket's denormalised sla_state/next_due_at
+(the caller saves the ticket)."""
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from complaints.models import ServiceType, SlaState
+from core.config import setting
+from sla.calendar import get_calendar
+from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockPolicy, ClockState, LimitUnit
+from sla.policies import match_policy
+
+CONNECTION_TYPES = {ServiceType.CONNECTION_RESIDENTIAL, ServiceType.CONNECTION_LOW_VOLTAGE,
+                    ServiceType.CONNECTION_HV_SINGLE, ServiceType.CONNECTION_HV_DUAL}
+
+# Which clocks each case-loop event starts and which it completes.
+STARTS = {
+    "registered": [ClockName.DISPATCH, ClockName.REPAIR_ARRIVAL, ClockName.RECONNECTION, ClockName.CONNECTION],
+    "dispatched": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
+    "returned": [ClockName.DISPATCH],
+    "reviewed": [ClockName.CALLBACK],
+    "redispatched": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
+}
+MEETS = {
+    "dispatched": [ClockName.DISPATCH],
+    "contacted": [ClockName.FIRST_CONTACT, ClockName.REPAIR_ARRIVAL],
+    "replied": [ClockName.RESOLUTION, ClockName.RECONNECTION, ClockName.CONNECTION],
+    "archived": [ClockName.CALLBACK],
+    "redispatched": [ClockName.CALLBACK],
+}
+CANCELS = {
+    "returned": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
+    "withdrawn": list(ClockName.values),
+    "closed": list(ClockName.values),
+}
+
+
+def _region_type(ticket) -> str:
+    unit = ticket.unit or (ticket.service_area.unit if ticket.service_area_id else None)
+    return unit.region_type if unit else ""
+
+
+def _calendar_unit(ticket):
+    return ticket.unit or ticket.intake_unit
+
+
+def compute_due(policy: ClockPolicy, start: datetime, *, unit=None, extra_days: int = 0,
+                clock: str = "") -> tuple[datetime, datetime, bool]:
+    """(due_at, warn_at, calendar_known) for a clock under `policy` started at `start`."""
+    known = True
+    if policy.limit_unit == LimitUnit.WORKING_DAYS:
+        result = get_calendar(unit).add_working_days(start, policy.amount + extra_days)
+        due, known = result.due_at, result.calendar_known
+    else:
+        minutes = policy.amount * (60 if policy.limit_unit == LimitUnit.HOURS else 1)
+        due = start + timedelta(minutes=minutes)
+        if clock == ClockName.RECONNECTION:
+            due = _night_rule(start, due)
+    warn = start + (due - start) * float(policy.warn_ratio)
+    return due, warn, known
+
+
+def _night_rule(paid: datetime, due: datetime) -> datetime:
+    """Paid after 22:00 → restored by 10:00 the next day (both times are settings)."""
+    local = timezone.localtime(paid)
+    night = datetime.strptime(setting("reconnection_night_after"), "%H:%M").time()
+    morning = datetime.strptime(setting("reconnection_next_morning"), "%H:%M").time()
+    if local.time() >= night:
+        next_day = local.date() + timedelta(days=1)
+        return timezone.make_aware(datetime.combine(next_day, morning), local.tzinfo)
+    return due
+
+
+def _start_at(ticket, clock: str, at: datetime) -> datetime:
+    if clock == ClockName.RECONNECTION and ticket.paid_at:
+        return ticket.paid_at
+    if clock in (ClockName.REPAIR_ARRIVAL, ClockName.CONNECTION, ClockName.DISPATCH) and not ticket.dispatched_at:
+        return ticket.received_at
+    return at
+
+
+def _applies(ticket, clock: str) -> bool:
+    if clock == ClockName.RECONNECTION:
+        return ticket.service_type == ServiceType.RECONNECTION
+    if clock == ClockName.CONNECTION:
+        return ticket.service_type in CONNECTION_TYPES
+    return True
+
+
+def clocks_on(ticket, event: str, at: datetime | None = None) -> None:
+    """Apply a case-loop event to the ticket's clocks."""
+    at = at or timezone.now()
+    done = set(MEETS.get(event, [])) | set(CANCELS.get(event, []))
+    if done:
+        active = Clock.objects.filter(ticket=ticket, name__in=done, completed_at__isnull=True).exclude(
+            state=ClockState.CANCELLED)
+        for name in MEETS.get(event, []):
+            # A breached clock stays breached; it is only marked done.
+            active.filter(name=name, state=ClockState.BREACHED).update(completed_at=at)
+            active.filter(name=name, state__in=ACTIVE_CLOCK_STATES).update(
+                state=_met_or_breached(at), completed_at=at)
+        for name in CANCELS.get(event, []):
+            active.filter(name=name).update(state=ClockState.CANCELLED, completed_at=at)
+    new = _new_clocks(ticket, STARTS.get(event, []), at)
+    if new:
+        Clock.objects.bulk_create(new)
+    refresh_ticket_sla(ticket)
+
+
+def clocks_for_new_ticket(ticket, at: datetime | None = None) -> list[Clock]:
+    """The clocks a ticket starts with at intake, unsaved (the ticket has no id yet): the
+    caller sets `ticket` on them and bulk-creates them after inserting the ticket."""
+    new = _new_clocks(ticket, STARTS["registered"], at or timezone.now())
+    _set_sla(ticket, [(c.state, c.due_at) for c in new])
+    return new
+
+
+def _new_clocks(ticket, names, at: datetime) -> list[Clock]:
+    new = []
+    for name in names:
+        if not _applies(ticket, name):
+            continue
+        policy = match_policy(name, ticket, _region_type(ticket))
+        if policy is None:
+            continue
+        start = _start_at(ticket, name, at)
+        due, warn, known = compute_due(policy, start, unit=_calendar_unit(ticket), clock=name)
+        if name == ClockName.RESOLUTION and ticket.regulator_due_at:
+            due = ticket.regulator_due_at  # the regulator's transfer states its own deadline
+            warn = start + (due - start) * float(policy.warn_ratio)
+        state = ClockState.BREACHED if due <= at else (ClockState.WARNING if warn <= at else ClockState.RUNNING)
+        new.append(Clock(ticket=ticket if ticket.pk else None, name=name, policy=policy, started_at=start,
+                         due_at=due, warn_at=warn, state=state, calendar_known=known,
+                         breached_at=at if state == ClockState.BREACHED else None,
+                         warned_at=at if state == ClockState.WARNING else None))
+    return new
+
+
+def _met_or_breached(at):
+    # Used in an UPDATE over rows whose due may have passed between sweeps.
+    from django.db.models import Case, Value, When
+
+    return Case(When(due_at__lt=at, then=Value(ClockState.BREACHED)), default=Value(ClockState.MET))
+
+
+def clock_extend(ticket, days: int, at: datetime | None = None) -> Clock | None:
+    """An approved extension moves the running resolution clock's due by `days` working days."""
+    at = at or timezone.now()
+    clock = (Clock.objects.filter(ticket=ticket, name=ClockName.RESOLUTION, completed_at__isnull=True)
+             .exclude(state=ClockState.CANCELLED).select_related("policy").order_by("-started_at").first())
+    if clock is None or clock.policy is None:
+        return None
+    clock.extended_days += days
+    if ticket.regulator_due_at:
+        clock.due_at = get_calendar(_calendar_unit(ticket)).add_working_days(clock.due_at, days).due_at
+        clock.warn_at = clock.started_at + (clock.due_at - clock.started_at) * float(clock.policy.warn_ratio)
+    else:
+        clock.due_at, clock.warn_at, clock.calendar_known = compute_due(
+            clock.policy, clock.started_at, unit=_calendar_unit(ticket), extra_days=clock.extended_days)
+    if clock.due_at > at:
+        clock.state = ClockState.WARNING if clock.warn_at <= at else ClockState.RUNNING
+        clock.breached_at = None
+    clock.save()
+    refresh_ticket_sla(ticket)
+    return clock
+
+
+def refresh_ticket_sla(ticket) -> None:
+    """Set the ticket's worst unfinished clock state and nearest due (saved by the caller)."""
+    _set_sla(ticket, list(Clock.objects.filter(ticket=ticket, completed_at__isnull=True)
+                          .exclude(state=ClockState.CANCELLED).values_list("state", "due_at")))
+
+
+def _set_sla(ticket, rows) -> None:
+    if not rows:
+        ticket.sla_state, ticket.next_due_at = SlaState.NONE, None
+        return
+    states = {state for state, _ in rows}
+    ticket.sla_state = (SlaState.BREACHED if ClockState.BREACHED in states
+                        else SlaState.WARNING if ClockState.WARNING in states else SlaState.RUNNING)
+    ticket.next_due_at = min(due for _, due in rows)
