@@ -33,6 +33,8 @@
     return;
   }
   var echarts = window.echarts;
+  var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+  var PALETTE = ["#1f5f7a", "#4a9cc2", "#e0a526", "#5b9a68", "#c0392b", "#7b68a6", "#8c9aa5", "#d17a3a"];
   var instances = [];
 
   function safeUrl(raw) {
@@ -89,6 +91,9 @@
     delete option.links;
     if (option.animation === undefined) option.animation = false; // calmer, faster on old PCs
     cspSafeTooltips(option);
+    // Calm defaults matching app.css; a page's own option always wins.
+    if (option.color === undefined) option.color = PALETTE;
+    if (option.textStyle === undefined) option.textStyle = { fontFamily: FONT };
 
     var chart = echarts.init(el, null, {
       renderer: el.getAttribute("data-chart-renderer") === "svg" ? "svg" : "canvas",
