@@ -12,4 +12,8 @@ class Command(BaseCommand):
         from complaints.demo import seed_demo_tickets
 
         created = seed_demo_tickets()
+        if created:
+            from sla.sweep import sweep_clocks
+
+            sweep_clocks()  # bring the back-dated clocks up to now: warnings, breaches, supervision orders
         self.stdout.write(f"demo: {len(units)} units, {len(users)} users, {created} tickets added")
