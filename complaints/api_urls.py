@@ -1,1 +1,23 @@
-urlpatterns = []
+"""/api/v1/ ticket endpoints: list and intake, detail, one URL per workflow action, attachments."""
+from django.urls import path
+
+from complaints.api import views as v
+
+ACTIONS = [
+    ("dispatch", v.TicketDispatchApi), ("return", v.TicketReturnApi), ("contact", v.TicketContactApi),
+    ("reply", v.TicketReplyApi), ("review", v.TicketReviewApi), ("callback", v.TicketCallbackApi),
+    ("extend", v.TicketExtendApi), ("extension-decision", v.TicketExtensionDecisionApi),
+    ("supervise", v.TicketSuperviseApi), ("chase", v.TicketChaseApi), ("add-info", v.TicketAddInfoApi),
+    ("note", v.TicketNoteApi), ("withdraw", v.TicketWithdrawApi), ("responsibility", v.TicketResponsibilityApi),
+    ("close", v.TicketCloseApi), ("assign", v.TicketAssignApi),
+]
+
+urlpatterns = [
+    path("categories/", v.CategoryListApi.as_view(), name="api-categories"),
+    path("tickets/", v.TicketListApi.as_view(), name="api-tickets"),
+    path("tickets/<str:number>/", v.TicketDetailApi.as_view(), name="api-ticket-detail"),
+    path("tickets/<str:number>/attachments/", v.TicketAttachmentUploadApi.as_view(), name="api-ticket-attachments"),
+    path("tickets/<str:number>/attachments/<str:attachment_id>/", v.TicketAttachmentDownloadApi.as_view(),
+         name="api-ticket-attachment"),
+    *[path(f"tickets/<str:number>/{slug}/", view.as_view(), name=f"api-ticket-{slug}") for slug, view in ACTIONS],
+]

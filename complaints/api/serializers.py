@@ -1,0 +1,380 @@
+"""Small input and output serializers of the ticket API. Inputs only check shape (types, enums,
+lengths matching the model); every business rule lives in complaints.services."""
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Unit
+from complaints.models import (
+    Accountability,
+    Callback,
+    Category,
+    Channel,
+    ContactAttempt,
+    Kind,
+    Mood,
+    ServiceArea,
+    ServiceType,
+    Severity,
+    SlaState,
+    Status,
+    SupervisionOrder,
+    TicketLink,
+)
+from complaints.permissions import customer_view
+from complaints.services import TRANSITIONS, allowed_actions
+from sla.models import ClockName, ClockState
+
+User = get_user_model()
+ACTION_LABELS = {"register": "受理登记", **{name: t.label for name, t in TRANSITIONS.items()}}
+MAX_VERSION = 2**31 - 1
+
+
+def label(source: str, help_text: str = ""):
+    return serializers.CharField(source=source, read_only=True, help_text=help_text or "中文(或请求语言)标签")
+
+
+# --- references ---------------------------------------------------------------------------
+
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="单位编码")
+    name = serializers.CharField(help_text="单位名称")
+
+
+class UserRefSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="登录名")
+    name = serializers.SerializerMethodField(help_text="姓名")
+
+    def get_name(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="分类项目编码")
+    name = serializers.CharField(help_text="分类项目名称")
+    class_code = serializers.SerializerMethodField(help_text="所属大类编码")
+    class_name = serializers.SerializerMethodField(help_text="所属大类名称")
+
+    def get_class_code(self, obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+    def get_class_name(self, obj) -> str | None:
+        return obj.parent.name if obj.parent_id else None
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
+                                          help_text="大类编码；大类本身为 null")
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "parent", "sort", "active"]
+
+
+class CustomerOutSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="客户姓名；举报人信息对无权查看者显示为“(举报人信息保密)”")
+    phone = serializers.CharField(help_text="联系电话(已脱敏，如 138****8000)")
+    account_no = serializers.CharField(help_text="户号")
+    address = serializers.CharField(help_text="地址")
+    hidden = serializers.BooleanField(help_text="举报人信息是否对当前用户保密")
+
+
+class CustomerInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60, help_text="客户姓名")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                  help_text="联系电话(数字和 -)；与户号至少填一项")
+    account_no = serializers.CharField(max_length=32, required=False, allow_blank=True, default="",
+                                       help_text="户号")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                    help_text="地址(用于匹配服务区域)")
+
+
+# --- ticket output ------------------------------------------------------------------------
+
+class TicketListSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    channel = serializers.ChoiceField(Channel.choices, help_text="受理渠道")
+    channel_label = label("get_channel_display")
+    kind = serializers.ChoiceField(Kind.choices, help_text="诉求类型")
+    kind_label = label("get_kind_display")
+    service_type = serializers.ChoiceField(ServiceType.choices, help_text="服务类型(服务申请类)")
+    service_type_label = label("get_service_type_display")
+    category = CategoryRefSerializer(allow_null=True, help_text="投诉分类")
+    severity = serializers.ChoiceField(Severity.choices, help_text="级别")
+    severity_label = label("get_severity_display")
+    status = serializers.ChoiceField(Status.choices, help_text="状态")
+    status_label = label("get_status_display")
+    sla_state = serializers.ChoiceField(SlaState.choices, help_text="未完成时限中最差的状态")
+    sla_state_label = label("get_sla_state_display")
+    next_due_at = serializers.DateTimeField(allow_null=True, help_text="最近一个未完成时限的到期时间")
+    received_at = serializers.DateTimeField(help_text="受理时间(带时区，+08:00)")
+    customer = serializers.SerializerMethodField(help_text="客户信息(电话脱敏；举报人按权限保密)")
+    unit = UnitRefSerializer(allow_null=True, help_text="承办单位(派发前为 null)")
+    handler = UserRefSerializer(allow_null=True, help_text="承办人")
+    is_repeat = serializers.BooleanField(help_text="重复投诉")
+    is_escalated = serializers.BooleanField(help_text="越级投诉")
+    version = serializers.IntegerField(help_text="版本号；写操作可带 version 防止覆盖他人修改")
+    url = serializers.SerializerMethodField(help_text="工单详情地址")
+
+    @extend_schema_field(CustomerOutSerializer)
+    def get_customer(self, obj):
+        return customer_view(self.context["request"].user, obj)
+
+    def get_url(self, obj) -> str:
+        return reverse("api-ticket-detail", args=[obj.number])
+
+
+class ClockSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(ClockName.choices, help_text="计时项")
+    name_label = label("get_name_display")
+    started_at = serializers.DateTimeField(help_text="开始时间")
+    due_at = serializers.DateTimeField(help_text="到期时间")
+    warn_at = serializers.DateTimeField(help_text="预警时刻")
+    state = serializers.ChoiceField(ClockState.choices, help_text="running 计时中 / warning 预警 / met 按时完成 / "
+                                                                  "breached 超时 / cancelled 已取消")
+    state_label = label("get_state_display")
+    completed_at = serializers.DateTimeField(allow_null=True, help_text="完成时间；未完成为 null")
+    extended_days = serializers.IntegerField(help_text="已批准延期的工作日数")
+    calendar_known = serializers.BooleanField(help_text="到期计算所用年度节假日是否已知")
+
+
+class LinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(TicketLink.LinkKind.choices, help_text="关联类型")
+    kind_label = label("get_kind_display")
+    number = serializers.CharField(source="other.number", help_text="关联工单编号")
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="时间")
+    action = serializers.CharField(help_text="动作(register、dispatch、contact …)")
+    action_label = serializers.SerializerMethodField(help_text="动作名称")
+    actor = UserRefSerializer(allow_null=True, help_text="操作人")
+    from_status = serializers.CharField(help_text="操作前状态(受理时为空)")
+    to_status = serializers.CharField(help_text="操作后状态")
+    note = serializers.CharField(help_text="说明")
+    data = serializers.DictField(help_text="结构化细节")
+
+    def get_action_label(self, obj) -> str:
+        return ACTION_LABELS.get(obj.action, obj.action)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="原文件名")
+    content_type = serializers.CharField(help_text="文件类型")
+    size = serializers.IntegerField(help_text="字节数")
+    uploaded_at = serializers.DateTimeField(help_text="上传时间")
+    uploaded_by = UserRefSerializer(allow_null=True, help_text="上传人")
+    url = serializers.SerializerMethodField(help_text="下载地址")
+
+    def get_url(self, obj) -> str:
+        return reverse("api-ticket-attachment", args=[obj.ticket.number, obj.pk])
+
+
+class TicketDetailSerializer(TicketListSerializer):
+    description = serializers.CharField(help_text="诉求内容")
+    mood = serializers.ChoiceField(Mood.choices, help_text="客户情绪")
+    mood_label = label("get_mood_display")
+    regulator_ref = serializers.CharField(help_text="12398 转办编号")
+    regulator_due_at = serializers.DateTimeField(allow_null=True, help_text="监管要求办结时间")
+    paid_at = serializers.DateTimeField(allow_null=True, help_text="缴费时间(欠费复电)")
+    logged_at = serializers.DateTimeField(help_text="系统登记时间")
+    intake_unit = UnitRefSerializer(help_text="受理单位")
+    created_by = UserRefSerializer(allow_null=True, help_text="受理人")
+    onsite_required = serializers.BooleanField(help_text="需现场调查")
+    redispatch_count = serializers.IntegerField(help_text="回访不满意重新派发次数")
+    chase_count = serializers.IntegerField(help_text="客户催办次数")
+    callback_attempts = serializers.IntegerField(help_text="本轮回访次数")
+    substantiated = serializers.BooleanField(allow_null=True, help_text="是否属实")
+    at_fault = serializers.BooleanField(allow_null=True, help_text="是否有责")
+    cause = serializers.CharField(help_text="原因")
+    measures = serializers.CharField(help_text="处理措施")
+    reply_text = serializers.CharField(help_text="答复内容")
+    callback_result = serializers.CharField(help_text="最近回访结果：satisfied / unsatisfied / unreachable 或空")
+    dispatched_at = serializers.DateTimeField(allow_null=True, help_text="派发时间")
+    first_contact_at = serializers.DateTimeField(allow_null=True, help_text="首次联系时间")
+    replied_at = serializers.DateTimeField(allow_null=True, help_text="答复时间")
+    reviewed_at = serializers.DateTimeField(allow_null=True, help_text="审核时间")
+    closed_at = serializers.DateTimeField(allow_null=True, help_text="办结时间")
+    updated_at = serializers.DateTimeField(help_text="最后修改时间")
+    clocks = ClockSerializer(many=True, source="clocks.all", help_text="时限(派发、首次联系、处理答复、回访等)")
+    links = LinkSerializer(many=True, source="links.all", help_text="关联工单(重复、越级)")
+    timeline = EventSerializer(many=True, source="events.all", help_text="处理记录，按时间先后")
+    attachments = AttachmentSerializer(many=True, source="attachments.all", help_text="附件")
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return allowed_actions(self.context["request"].user, obj)
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+def version_field():
+    return serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_VERSION,
+                                    help_text="期望的工单版本号(详情中的 version)；不一致时答复 409 stale")
+
+
+def text(max_length: int, help_text: str, *, required: bool = False):
+    if required:
+        return serializers.CharField(max_length=max_length, help_text=help_text)
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="",
+                                 help_text=help_text)
+
+
+class TicketIntakeSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(Channel.choices, help_text="受理渠道")
+    kind = serializers.ChoiceField(Kind.choices, help_text="诉求类型")
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(active=True, parent__isnull=False), required=False,
+        allow_null=True, help_text="分类项目编码(见 /api/v1/categories/，须为具体项目而非大类)；投诉必填")
+    severity = serializers.ChoiceField(Severity.choices, required=False, allow_null=True,
+                                       help_text="级别；不填为 ordinary，重复/越级/12398 自动提为 important")
+    service_type = serializers.ChoiceField(ServiceType.choices, required=False, allow_blank=True, default="",
+                                           help_text="服务类型(服务申请类，如 reconnection 欠费复电)")
+    received_at = serializers.DateTimeField(required=False, allow_null=True,
+                                            help_text="受理时间(ISO 8601 带时区)；不填为当前时间；不能晚于当前")
+    customer = CustomerInSerializer(help_text="客户信息")
+    description = serializers.CharField(max_length=5000, help_text="诉求内容")
+    mood = serializers.ChoiceField(Mood.choices, required=False, default=Mood.CALM, help_text="客户情绪")
+    service_area = serializers.SlugRelatedField(slug_field="code", queryset=ServiceArea.objects.all(),
+                                                required=False, allow_null=True,
+                                                help_text="服务区域编码；不填时按地址自动匹配")
+    regulator_ref = text(40, "12398 转办编号")
+    regulator_due_at = serializers.DateTimeField(required=False, allow_null=True, help_text="监管要求办结时间")
+    paid_at = serializers.DateTimeField(required=False, allow_null=True, help_text="缴费时间(欠费复电必填)")
+
+
+class DispatchSerializer(serializers.Serializer):
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(),
+                                        help_text="承办单位编码(须在您的管辖范围内)")
+    note = text(2000, "派发说明")
+    version = version_field()
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = text(2000, "退单原因", required=True)
+    version = version_field()
+
+
+class ContactSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(ContactAttempt.Method.choices, help_text="联系方式")
+    note = text(2000, "联系情况")
+    reached = serializers.BooleanField(required=False, default=True, help_text="是否联系上客户(默认 true)")
+    version = version_field()
+
+
+class ReplySerializer(serializers.Serializer):
+    substantiated = serializers.BooleanField(help_text="是否属实")
+    cause = text(5000, "原因", required=True)
+    measures = text(5000, "处理措施", required=True)
+    reply_text = text(5000, "答复客户的内容", required=True)
+    version = version_field()
+
+
+class ReviewSerializer(serializers.Serializer):
+    approved = serializers.BooleanField(help_text="true 通过；false 退回承办单位重新答复")
+    comment = text(2000, "审核意见(退回时必填)")
+    version = version_field()
+
+
+class CallbackSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(Callback.Result.choices,
+                                     help_text="satisfied 满意(归档) / unsatisfied 不满意(重新派发) / "
+                                               "unreachable 未联系上")
+    note = text(2000, "回访记录")
+    version = version_field()
+
+
+class ExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=30, help_text="申请延期的工作日数(1–30)")
+    reason = text(2000, "延期原因", required=True)
+    version = version_field()
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    approved = serializers.BooleanField(help_text="是否批准待审批的延期申请")
+    note = text(2000, "审批意见")
+    version = version_field()
+
+
+class SuperviseSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(SupervisionOrder.OrderKind.choices, help_text="督办单或投诉风险预警单")
+    content = text(2000, "督办内容", required=True)
+    due_at = serializers.DateTimeField(required=False, allow_null=True, help_text="督办期限(须晚于当前)")
+    version = version_field()
+
+
+class ChaseSerializer(serializers.Serializer):
+    note = text(2000, "催办说明")
+    version = version_field()
+
+
+class AddInfoSerializer(serializers.Serializer):
+    text = text(5000, "客户补充的诉求", required=True)
+    version = version_field()
+
+
+class NoteSerializer(serializers.Serializer):
+    text = text(5000, "处理备注", required=True)
+    version = version_field()
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = text(2000, "撤诉说明", required=True)
+    version = version_field()
+
+
+class ResponsibilitySerializer(serializers.Serializer):
+    at_fault = serializers.BooleanField(help_text="是否有责")
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
+                                        allow_null=True, help_text="责任单位编码；不填为承办单位")
+    person = text(60, "责任人")
+    decision = serializers.ChoiceField(Accountability.Decision.choices, required=False, allow_blank=True,
+                                       default="", help_text="考核意见(有责时必填)")
+    note = text(2000, "说明")
+    version = version_field()
+
+
+class CloseSerializer(serializers.Serializer):
+    reply_text = text(5000, "答复内容(咨询、表扬、建议、意见当场答复办结)", required=True)
+    version = version_field()
+
+
+class AssignSerializer(serializers.Serializer):
+    handler = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                           help_text="承办人登录名(须属于承办单位)")
+    version = version_field()
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(max_length=200, allow_empty_file=False,
+                                 help_text="jpg、png、pdf、mp3、wav、txt、docx、xlsx，内容须与扩展名一致")
+
+
+class TicketFilterSerializer(serializers.Serializer):
+    """Query parameters of the ticket list (validated here so a bad value answers 400)."""
+
+    status = serializers.ListField(child=serializers.ChoiceField(Status.choices), required=False,
+                                   help_text="状态，可重复传多个")
+    channel = serializers.ChoiceField(Channel.choices, required=False, help_text="渠道")
+    kind = serializers.ChoiceField(Kind.choices, required=False, help_text="类型")
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), required=False,
+                                            help_text="分类编码(大类则含其全部项目)")
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
+                                        help_text="承办单位编码(含下级单位)")
+    severity = serializers.ChoiceField(Severity.choices, required=False, help_text="级别")
+    clock_state = serializers.ChoiceField([("warning", "预警"), ("breached", "超时")], required=False,
+                                          help_text="时限状态：warning 预警 / breached 超时")
+    received_from = serializers.DateField(required=False, help_text="受理日期自(含)，YYYY-MM-DD")
+    received_to = serializers.DateField(required=False, help_text="受理日期至(含)，YYYY-MM-DD")
+    q = serializers.CharField(required=False, max_length=100, allow_blank=True,
+                              help_text="搜索：工单编号、电话、户号、客户姓名、12398编号或诉求内容关键词")
+
+    def validate(self, attrs):
+        for field in ("received_from", "received_to"):
+            value = attrs.get(field)
+            if value is not None and not 2000 <= value.year <= 2100:
+                raise serializers.ValidationError({field: ["日期须在 2000 年至 2100 年之间"]})
+        return attrs

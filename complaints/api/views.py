@@ -1,0 +1,277 @@
+"""The ticket API: one class per operation, each a thin call into complaints.services (writes)
+or complaints.selectors (reads). No business rule lives here."""
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from complaints import selectors, services
+from complaints.models import Category
+from complaints.permissions import access_ticket
+from core.errors import NotFound, ValidationFailed
+
+from . import serializers as s
+from .base import (
+    E400,
+    E403,
+    LANG_PARAM,
+    NUMBER_PARAM,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    check_id,
+    check_number,
+)
+
+TAG_TICKETS, TAG_ACTIONS, TAG_REFERENCE = "工单", "工单处理动作", "参考数据"
+
+
+def ticket_response(request, number: str, *, code=status.HTTP_200_OK) -> Response:
+    ticket = selectors.ticket_detail(request.user, number)
+    return Response(s.TicketDetailSerializer(ticket, context={"request": request}).data, status=code)
+
+
+class TicketCursorPagination(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    page_size_query_description = "每页条数(默认 50，最多 200)"
+    cursor_query_description = "分页游标(取自上一页的 next / previous)"
+
+
+class CategoryListApi(ApiView):
+    @extend_schema(tags=[TAG_REFERENCE], summary="投诉分类", parameters=[LANG_PARAM],
+                   description="全部启用的投诉分类：四个大类(parent 为 null)及其下的分类项目。"
+                               "受理时 category 填项目编码。",
+                   responses={200: s.CategorySerializer(many=True), **READ_ERRORS})
+    def get(self, request):
+        qs = Category.objects.filter(active=True).select_related("parent").order_by("parent_id", "sort", "code")
+        return Response(s.CategorySerializer(qs, many=True).data)
+
+
+_INTAKE_EXAMPLE = {
+    "channel": "12398", "kind": "complaint", "category": "FW01", "received_at": "2026-11-20T09:30:00+08:00",
+    "customer": {"name": "张三", "phone": "13800138000", "account_no": "3100012345", "address": "东州市城关镇幸福村"},
+    "description": "供电所抄表员服务态度恶劣", "regulator_ref": "12398-2026-000123",
+}
+
+
+class TicketListApi(ApiView):
+    """GET the caller's tickets; POST registers (受理) a new one."""
+
+    pagination_class = TicketCursorPagination
+
+    @extend_schema(
+        tags=[TAG_TICKETS], summary="工单列表", operation_id="tickets_list",
+        description="当前用户可见范围内的工单，按受理时间倒序，游标分页(next / previous / results)。"
+                    "每页查询次数固定，不随条数增加。",
+        parameters=[s.TicketFilterSerializer, LANG_PARAM,
+                    OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标(取自上一页的 next / previous)"),
+                    OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数(默认 50，最多 200)")],
+        responses={200: s.TicketListSerializer(many=True), **E400, **READ_ERRORS})
+    def get(self, request):
+        params = s.TicketFilterSerializer(data=_query_dict(request))
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        filters = {k: v for k, v in data.items() if k != "clock_state"}
+        if "clock_state" in data:
+            filters["clock"] = data["clock_state"]
+        qs = selectors.ticket_list(request.user, filters)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        body = s.TicketListSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(body)
+
+    @extend_schema(
+        tags=[TAG_TICKETS], summary="受理登记工单", operation_id="tickets_create",
+        description="登记一张工单(坐席、受理班长、督办人员)。自动编号、识别重复/越级投诉、启动派发时限。"
+                    "请求头 `Idempotency-Key` 相同时(同一用户)不会重复登记，答复第一次登记的工单(状态码 200)。",
+        parameters=[LANG_PARAM, OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                                                 description="幂等键(最长 100 字符)：网络重试时带同一个值")],
+        request=s.TicketIntakeSerializer,
+        examples=[OpenApiExample("12398 转办投诉", value=_INTAKE_EXAMPLE, request_only=True)],
+        responses={201: s.TicketDetailSerializer, 200: OpenApiResponse(s.TicketDetailSerializer,
+                                                                       description="幂等重试：第一次登记的工单"),
+                   **WRITE_ERRORS})
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 100 or not key.isprintable():
+            raise ValidationFailed("Idempotency-Key 最长 100 个可打印字符",
+                                   fields={"Idempotency-Key": ["最长 100 个可打印字符"]})
+        serializer = s.TicketIntakeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        customer = d["customer"]
+        data = services.IntakeData(
+            channel=d["channel"], kind=d["kind"], category=d.get("category"), severity=d.get("severity"),
+            service_type=d.get("service_type", ""), received_at=d.get("received_at"),
+            customer_name=customer["name"], customer_phone=customer.get("phone", ""),
+            account_no=customer.get("account_no", ""), address=customer.get("address", ""),
+            description=d["description"], mood=d.get("mood") or "calm", service_area=d.get("service_area"),
+            regulator_ref=d.get("regulator_ref", ""), regulator_due_at=d.get("regulator_due_at"),
+            paid_at=d.get("paid_at"))
+        try:
+            ticket, created = services.ticket_register(actor=request.user, data=data, idempotency_key=key)
+        except ValidationFailed as exc:
+            exc.fields = _nest_customer(exc.fields)
+            raise
+        return ticket_response(request, ticket.number, code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _query_dict(request) -> dict:
+    data = {k: v for k, v in request.query_params.items() if k not in ("status", "cursor", "page_size", "lang")}
+    statuses = request.query_params.getlist("status")
+    if statuses:
+        data["status"] = statuses
+    return data
+
+
+_CUSTOMER_FIELDS = {"customer_name": "name", "customer_phone": "phone", "account_no": "account_no",
+                    "address": "address"}
+
+
+def _nest_customer(fields: dict) -> dict:
+    """The service names customer fields flat (customer_phone); the API nests them (customer.phone)."""
+    out, customer = {}, {}
+    for key, value in fields.items():
+        if key in _CUSTOMER_FIELDS:
+            customer[_CUSTOMER_FIELDS[key]] = value
+        else:
+            out[key] = value
+    if customer:
+        out["customer"] = customer
+    return out
+
+
+class TicketDetailApi(ApiView):
+    @extend_schema(tags=[TAG_TICKETS], summary="工单详情", operation_id="tickets_retrieve",
+                   description="工单全部信息：状态、时限(clocks)、关联工单(links)、处理记录(timeline)、附件、"
+                               "当前用户可执行的动作(allowed_actions)与版本号(version)。"
+                               "不存在或不在您可见范围内的工单一律答复 404。",
+                   parameters=[NUMBER_PARAM, LANG_PARAM],
+                   responses={200: s.TicketDetailSerializer, **READ_ERRORS})
+    def get(self, request, number):
+        return ticket_response(request, check_number(number))
+
+
+# --- workflow actions -------------------------------------------------------------------
+
+class TicketActionApi(ApiView):
+    """POST /tickets/{number}/<action>/: validate the body, call the service, answer the ticket."""
+
+    serializer_class = None
+    service = None
+
+    def post(self, request, number):
+        check_number(number)
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        type(self).service(ticket=number, actor=request.user, expected_version=version, **data)
+        return ticket_response(request, number)
+
+
+def _action(name: str, path: str, serializer, service, summary: str, description: str):
+    """Build one API class per action, so each has its own schema operation."""
+    attrs = {"serializer_class": serializer, "service": service,
+             "__doc__": f"{summary}: POST /api/v1/tickets/{{number}}/{path}/"}
+
+    def post(self, request, number):
+        return TicketActionApi.post(self, request, number)
+
+    attrs["post"] = extend_schema(
+        tags=[TAG_ACTIONS], summary=summary, operation_id=f"tickets_{path.replace('-', '_')}",
+        description=description + "\n\n可带 `version`(详情中的版本号)：与当前版本不一致时答复 409(code=stale)。"
+                                  "\n状态不允许时答复 409(code=invalid_transition)；角色无权答复 403。"
+                                  "成功答复更新后的工单。",
+        parameters=[NUMBER_PARAM, LANG_PARAM], request=serializer,
+        responses={200: s.TicketDetailSerializer, **WRITE_ERRORS})(post)
+    return type(name, (TicketActionApi,), attrs)
+
+
+TicketDispatchApi = _action("TicketDispatchApi", "dispatch", s.DispatchSerializer, services.ticket_dispatch,
+                            "派发", "受理班长/督办人员把已受理或已退单的工单派发给承办单位(unit 为单位编码)。")
+TicketReturnApi = _action("TicketReturnApi", "return", s.ReturnSerializer, services.ticket_return,
+                          "退单", "承办单位在派发后规定工作日内退回不属于本单位的工单，须填写原因。")
+TicketContactApi = _action("TicketContactApi", "contact", s.ContactSerializer, services.ticket_contact,
+                           "联系客户", "承办人员记录与客户的联系；首次联系上(reached=true)后状态变为已联系，"
+                           "首次联系时限完成。")
+TicketReplyApi = _action("TicketReplyApi", "reply", s.ReplySerializer, services.ticket_reply,
+                         "答复", "承办单位提交处理结果：是否属实、原因、处理措施、答复客户的内容。")
+TicketReviewApi = _action("TicketReviewApi", "review", s.ReviewSerializer, services.ticket_review,
+                          "审核答复", "督办人员审核答复：通过进入待回访；"
+                          "退回(approved=false，须填意见)则承办单位重新答复。")
+TicketCallbackApi = _action("TicketCallbackApi", "callback", s.CallbackSerializer, services.ticket_callback,
+                            "回访", "督办人员回访客户：满意归档；不满意重新派发；未联系上记录次数。")
+TicketExtendApi = _action("TicketExtendApi", "extend", s.ExtendSerializer, services.ticket_extension_request,
+                          "申请延期", "承办单位申请延长处理时限(工作日)，待督办人员审批。")
+TicketExtensionDecisionApi = _action(
+    "TicketExtensionDecisionApi", "extension-decision", s.ExtensionDecisionSerializer,
+    services.ticket_extension_decide, "审批延期", "督办人员批准或驳回待审批的延期申请；批准后处理时限顺延。")
+TicketSuperviseApi = _action("TicketSuperviseApi", "supervise", s.SuperviseSerializer, services.ticket_supervise,
+                             "督办/预警", "督办人员对工单下发督办单或投诉风险预警单。")
+TicketChaseApi = _action("TicketChaseApi", "chase", s.ChaseSerializer, services.ticket_chase,
+                         "客户催办", "坐席记录客户来电催办，通知承办单位。")
+TicketAddInfoApi = _action("TicketAddInfoApi", "add-info", s.AddInfoSerializer, services.ticket_add_info,
+                           "补充诉求", "坐席记录客户补充的诉求内容，通知承办单位。")
+TicketNoteApi = _action("TicketNoteApi", "note", s.NoteSerializer, services.ticket_note,
+                        "处理备注", "承办人员添加处理备注(不改变状态)。")
+TicketWithdrawApi = _action("TicketWithdrawApi", "withdraw", s.WithdrawSerializer, services.ticket_withdraw,
+                            "撤诉", "客户撤回诉求，工单终止，全部时限取消。")
+TicketResponsibilityApi = _action(
+    "TicketResponsibilityApi", "responsibility", s.ResponsibilitySerializer, services.ticket_responsibility,
+    "责任认定", "督办人员认定是否有责；有责须填写考核意见(decision)，可指定责任单位与责任人。")
+TicketCloseApi = _action("TicketCloseApi", "close", s.CloseSerializer, services.ticket_close,
+                         "直接办结", "咨询、表扬、建议、意见类工单在受理时当场答复并办结归档。")
+TicketAssignApi = _action("TicketAssignApi", "assign", s.AssignSerializer, services.ticket_assign,
+                          "指定承办人", "承办单位指定本单位的承办人(handler 为登录名)。")
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+class TicketAttachmentUploadApi(ApiView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(tags=[TAG_TICKETS], summary="上传附件", operation_id="tickets_attachments_create",
+                   description="multipart/form-data 上传一个证据文件(字段名 file)。类型按扩展名和内容双重检查，"
+                               "大小有上限。答复更新后的工单。",
+                   parameters=[NUMBER_PARAM, LANG_PARAM],
+                   request={"multipart/form-data": s.AttachmentUploadSerializer},
+                   responses={201: s.TicketDetailSerializer, **WRITE_ERRORS})
+    def post(self, request, number):
+        check_number(number)
+        serializer = s.AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.attachment_add(ticket=number, actor=request.user, upload=serializer.validated_data["file"])
+        return ticket_response(request, number, code=status.HTTP_201_CREATED)
+
+
+class TicketAttachmentDownloadApi(ApiView):
+    @extend_schema(tags=[TAG_TICKETS], summary="下载附件", operation_id="tickets_attachments_retrieve",
+                   description="以附件方式(Content-Disposition: attachment)下载，浏览器不会直接打开。",
+                   parameters=[NUMBER_PARAM, LANG_PARAM,
+                               OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                                description="附件 id")],
+                   responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY,
+                                                                                 description="文件内容"),
+                              **READ_ERRORS, **E403})
+    def get(self, request, number, attachment_id):
+        ticket = access_ticket(request.user, check_number(number))
+        attachment = ticket.attachments.filter(pk=check_id(attachment_id)).first()
+        if attachment is None:
+            raise NotFound("附件不存在")
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise NotFound("附件文件已丢失") from None
+        response = FileResponse(handle, as_attachment=True, filename=attachment.name,
+                                content_type=attachment.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+

@@ -1,0 +1,75 @@
+"""Schemathesis against the app's own OpenAPI schema, in process (WSGI), as the `supervisor`
+demo user: no 5xx for anything a client can send, and every response matches the schema.
+
+Bounded for CI: MAX_EXAMPLES per operation, no shrinking, no deadline. About half of the cases
+aim at real tickets (in every state) instead of random numbers that would only ever 404.
+The number of generated cases is printed at the end of the module."""
+import itertools
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from complaints.api.testing import api_settings  # noqa: F401  (private throttle cache, fast hasher)
+from config.wsgi import application
+
+MAX_EXAMPLES = 25
+CASES = {"count": 0, "by_status": {}}
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report(request):
+    yield
+    by_status = dict(sorted(CASES["by_status"].items()))
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\nschemathesis: {CASES['count']} generated cases; responses by status {by_status}")
+
+
+@pytest.fixture
+def world(db, users, units, make_ticket):
+    """Tickets in several states for the supervisor to act on, and the token it sends."""
+    from rest_framework.authtoken.models import Token
+
+    from complaints.services import ticket_contact, ticket_dispatch, ticket_reply, ticket_review
+
+    # The Django test client keeps the test transaction's connection open across requests;
+    # a raw WSGI call would close it at request_finished. Do as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    tickets = [make_ticket(), make_ticket(kind="enquiry", category=None), make_ticket(kind="report")]
+    dispatched = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
+    contacted = ticket_contact(ticket=ticket_dispatch(ticket=make_ticket(), actor=users["lead"],
+                                                      unit=units["GS-A1-1"]),
+                               actor=users["station_a"], method="phone")
+    replied = ticket_reply(ticket=ticket_contact(ticket=ticket_dispatch(
+        ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"]), actor=users["station_a"],
+        method="phone"), actor=users["station_a"], substantiated=True, cause="c", measures="m", reply_text="r")
+    reviewed = ticket_review(ticket=ticket_reply(ticket=ticket_contact(ticket=ticket_dispatch(
+        ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"]), actor=users["station_a"],
+        method="phone"), actor=users["station_a"], substantiated=False, cause="c", measures="m", reply_text="r"),
+        actor=users["supervisor"], approved=True)
+    tickets += [dispatched, contacted, replied, reviewed]
+    token, _ = Token.objects.get_or_create(user=users["supervisor"])
+    yield {"numbers": itertools.cycle([t.number for t in tickets]), "token": token.key}
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_conforms_and_never_500(case, world):
+    CASES["count"] += 1
+    if case.path_parameters and "number" in case.path_parameters and CASES["count"] % 2:
+        case.path_parameters["number"] = next(world["numbers"])
+    response = case.call(headers={"Authorization": f"Token {world['token']}"})
+    CASES["by_status"][response.status_code] = CASES["by_status"].get(response.status_code, 0) + 1
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance],
+                           headers={"Authorization": f"Token {world['token']}"})
