@@ -1,0 +1,101 @@
+"""generate_tickets: realistic, internally consistent data (SQLite bulk path or PostgreSQL COPY path,
+whichever database the tests run on)."""
+import re
+from collections import Counter, defaultdict
+
+import pytest
+from django.core.management import call_command
+
+from complaints.models import Callback, Ticket, TicketEvent
+from sla.models import Clock
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+OPEN = {"registered", "dispatched", "returned", "contacted", "replied", "reviewed"}
+
+
+def _generate(count=200, **options):
+    from core import config
+    from sla import calendar, policies
+
+    config.clear_cache()
+    policies.clear_cache()
+    calendar._state["national"] = None
+    call_command("generate_tickets", count=count, seed=7, units=30, days=12, **options)
+
+
+def test_generates_consistent_tickets():
+    _generate()
+    tickets = list(Ticket.objects.all())
+    assert len(tickets) == 200
+
+    # numbers: unique, YYYYMMDD (local received date) + 7 digits
+    numbers = [t.number for t in tickets]
+    assert len(set(numbers)) == 200
+    from django.utils import timezone
+
+    for t in tickets:
+        assert re.fullmatch(r"\d{15}", t.number)
+        assert t.number[:8] == f"{timezone.localtime(t.received_at):%Y%m%d}"
+
+    clocks = defaultdict(list)
+    for c in Clock.objects.all():
+        clocks[c.ticket_id].append(c)
+    events = defaultdict(list)
+    for e in TicketEvent.objects.order_by("at", "id"):
+        events[e.ticket_id].append(e)
+    callbacks = Counter(Callback.objects.values_list("ticket_id", flat=True))
+    history = Counter(Ticket.history.filter(history_type="+").values_list("id", flat=True))
+
+    statuses = Counter(t.status for t in tickets)
+    assert statuses["archived"] > 0
+    assert sum(statuses[s] for s in OPEN) > 0, statuses  # 12 days: some still being worked on
+    for t in tickets:
+        assert clocks[t.id], f"{t.number} has no clocks"
+        assert events[t.id][0].action == "register"
+        assert events[t.id][-1].to_status == t.status
+        assert history[t.id] == 1
+        for earlier, later in zip(events[t.id], events[t.id][1:], strict=False):
+            assert earlier.at <= later.at
+        if t.status in ("archived", "withdrawn"):
+            assert t.closed_at is not None
+            assert t.sla_state == "none" and t.next_due_at is None
+        else:
+            assert t.closed_at is None
+        if t.status in ("dispatched", "contacted", "replied", "reviewed"):
+            assert t.unit_id is not None and t.dispatched_at is not None
+            assert any(c.name == "first_contact" for c in clocks[t.id])
+        if t.status == "dispatched":
+            fc = [c for c in clocks[t.id] if c.name == "first_contact" and c.completed_at is None]
+            assert fc and fc[0].state in ("running", "warning", "breached")
+        if t.status == "archived" and t.callback_result:
+            assert callbacks[t.id] >= 1
+        # the denormalised SLA state is the worst unfinished clock
+        active = [c for c in clocks[t.id] if c.completed_at is None and c.state != "cancelled"]
+        if not active:
+            assert t.sla_state == "none"
+        else:
+            states = {c.state for c in active}
+            worst = "breached" if "breached" in states else "warning" if "warning" in states else "running"
+            assert t.sla_state == worst
+            assert t.next_due_at == min(c.due_at for c in active)
+        for c in clocks[t.id]:
+            assert c.warn_at <= c.due_at
+            if c.state in ("met", "breached") and c.completed_at is not None:
+                assert (c.state == "breached") == (c.due_at < c.completed_at)
+
+
+def test_idempotent_org_and_no_number_collisions():
+    from accounts.models import Unit
+    from complaints.services.numbering import next_number
+
+    _generate(count=50)
+    units = Unit.objects.count()
+    assert units >= 30
+    _generate(count=50)
+    assert Unit.objects.count() == units
+    numbers = list(Ticket.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 100
+    # intake after a load draws a number past the generated block
+    suffixes = {n[8:] for n in numbers}
+    assert next_number()[8:] not in suffixes
