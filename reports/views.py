@@ -1,0 +1,185 @@
+"""Dashboard, monthly bulletin and ticket exports (pages)."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from . import figures
+from .access import BULLETIN_ROLES, DASHBOARD_ROLES, require_roles, require_ticket_view
+from .charts import dashboard_charts
+from .exports import bulletin_xlsx, csv_stream, export_threshold, tickets_xlsx
+from .models import Export
+from .selectors import bulletin_groups, bulletin_tickets, export_filters, export_queryset
+from .tasks import export_start
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _application_errors(view):
+    """Turn the application's errors into the web's answers (404 for not yours, 403, 400)."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        except PermissionDenied as exc:
+            return render(request, "reports/error.html", {"message": exc.message}, status=403)
+        except ValidationFailed as exc:
+            return render(request, "reports/error.html", {"message": exc.message}, status=400)
+    return wrapper
+
+
+def _scope_and_period(request):
+    period = figures.Period.parse(request.GET.get("month"))
+    scope = figures.resolve_scope(request.user, request.GET.get("unit") or None)
+    return scope, period
+
+
+def _filters_query(scope, period) -> str:
+    params = {"month": period.key}
+    if not scope.is_home:
+        params["unit"] = scope.unit.code
+    return urlencode(params)
+
+
+@require_GET
+@login_required
+@_application_errors
+def dashboard(request):
+    require_roles(request.user, DASHBOARD_ROLES)
+    scope, period = _scope_and_period(request)
+    data = figures.dashboard(scope, period)
+    charts = dashboard_charts(scope, period, data)
+    for chart in charts:
+        chart["definition_text"] = figures.DEFINITIONS[chart["definition"]]
+    links = {
+        "volume": figures.ticket_list_url(scope, period),
+        "complaints": figures.ticket_list_url(scope, period, kind="complaint"),
+        "regulator_12398": figures.ticket_list_url(scope, period, channel="12398"),
+        "substantiated": figures.ticket_list_url(scope, period, kind="complaint"),
+        "at_fault": figures.ticket_list_url(scope, period, kind="complaint"),
+    }
+    for figure in data["headline"]["figures"]:
+        figure["link"] = links.get(figure["key"], "")
+    breaches = [{"ticket": t, "url": figures.ticket_url(t.number)} for t in data["breach_list"]]
+    return render(request, "reports/dashboard.html", {
+        "data": data, "scope": scope, "period": period, "charts": charts, "breaches": breaches,
+        "units": figures.units_for_picker(request.user), "definitions": figures.DEFINITIONS,
+        "query": _filters_query(scope, period),
+        "breach_all_url": figures.ticket_list_url(scope, clock="breached"),
+    })
+
+
+def _bulletin(request):
+    require_roles(request.user, BULLETIN_ROLES)
+    scope, period = _scope_and_period(request)
+    tickets = list(bulletin_tickets(scope, period))
+    summary = figures.headline(scope, period)
+    return scope, period, summary, bulletin_groups(tickets), len(tickets)
+
+
+@require_GET
+@login_required
+@_application_errors
+def bulletin(request):
+    scope, period, summary, groups, count = _bulletin(request)
+    for group in groups:
+        for t in group["tickets"]:
+            t.report_url = figures.ticket_url(t.number)
+    return render(request, "reports/bulletin.html", {
+        "scope": scope, "period": period, "figures": summary["figures"], "groups": groups, "count": count,
+        "units": figures.units_for_picker(request.user), "definition": figures.DEFINITIONS["bulletin"],
+        "query": _filters_query(scope, period),
+    })
+
+
+@require_GET
+@login_required
+@_application_errors
+def bulletin_download(request):
+    scope, period, summary, groups, _count = _bulletin(request)
+    title = f"{scope.unit.name}{period.label}投诉事件通报"
+    response = HttpResponse(bulletin_xlsx(title, summary["figures"], groups), content_type=XLSX)
+    response["Content-Disposition"] = _attachment(f"投诉事件通报_{scope.unit.code}_{period.key}.xlsx")
+    return response
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"export.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+
+
+# --- ticket-list exports ------------------------------------------------------------------
+
+@require_GET
+@login_required
+@_application_errors
+def export_tickets(request, fmt: str):
+    require_ticket_view(request.user)
+    if fmt not in Export.Format.values:
+        return HttpResponseBadRequest("unknown format")
+    filters = export_filters(request.GET)
+    qs = export_queryset(request.user, filters)
+    threshold = export_threshold()
+    if len(qs.values_list("pk", flat=True)[: threshold + 1]) > threshold:
+        job = export_start(user=request.user, format=fmt, filters=filters)
+        return redirect("reports:export_detail", pk=job.pk)
+    stamp = f"{timezone.localtime():%Y%m%d%H%M}"
+    if fmt == Export.Format.CSV:
+        response = StreamingHttpResponse(csv_stream(request.user, qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = _attachment(f"工单导出_{stamp}.csv")
+        return response
+    content, _rows = tickets_xlsx(request.user, qs)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(f"工单导出_{stamp}.xlsx")
+    return response
+
+
+def _own_export(request, pk: int) -> Export:
+    job = Export.objects.filter(pk=pk, user=request.user).first()
+    if job is None:  # the same answer for "missing" and "not yours"
+        raise Http404("导出任务不存在")
+    return job
+
+
+@require_GET
+@login_required
+def export_list(request):
+    jobs = Export.objects.filter(user=request.user)[:50]
+    return render(request, "reports/export_list.html", {"jobs": jobs})
+
+
+@require_GET
+@login_required
+def export_detail(request, pk: int):
+    job = _own_export(request, pk)
+    template = "reports/_export_status.html" if request.headers.get("HX-Request") else "reports/export_detail.html"
+    return render(request, template, {"job": job, "list_query": urlencode(job.filters, doseq=True)})
+
+
+@require_GET
+@login_required
+def export_download(request, pk: int):
+    job = _own_export(request, pk)
+    if job.state != Export.State.DONE or not job.file:
+        raise Http404("文件尚未生成")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已清理，请重新导出") from None
+    return FileResponse(handle, as_attachment=True, filename=job.filename,
+                        content_type=XLSX if job.format == Export.Format.XLSX else "text/csv; charset=utf-8")
+
+
+def export_urls(query: str) -> dict:
+    """Links for the ticket list page: export its current filters."""
+    return {fmt: f"{reverse('reports:export_tickets', args=[fmt])}?{query}" for fmt in Export.Format.values}
