@@ -180,3 +180,14 @@ def _set_sla(ticket, rows) -> None:
     ticket.sla_state = (SlaState.BREACHED if ClockState.BREACHED in states
                         else SlaState.WARNING if ClockState.WARNING in states else SlaState.RUNNING)
     ticket.next_due_at = min(due for _, due in rows)
+
+
+def working_days_add(*, start: datetime, days: int, unit=None) -> dict:
+    """The calculator: `days` working days from `start` under the (unit's) calendar."""
+    from sla.workcal import format_due
+
+    result = get_calendar(unit).add_working_days(start, days)
+    due = timezone.localtime(result.due_at)
+    return {"start": timezone.localtime(start).isoformat(), "days": days, "due_at": due.isoformat(),
+            "due_display": format_due(due), "calendar_known": result.calendar_known,
+            "unit": unit.code if unit else None}

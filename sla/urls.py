@@ -1,2 +1,8 @@
+from django.urls import path
+
+from sla import views
+
 app_name = "sla"
-urlpatterns = []
+urlpatterns = [
+    path("calculator/", views.calculator, name="calculator"),
+]
