@@ -32,7 +32,11 @@ class LanguageMixin:
 
 
 class ApiView(LanguageMixin, APIView):
-    """Base of every API class: body-parsing failures (too large, too many fields) answer 400."""
+    """Base of every API class: an unauthenticated request answers 401 (not DRF's 403 when session
+    authentication comes first), body-parsing failures (too large, too many fields) answer 400."""
+
+    def get_authenticate_header(self, request):
+        return 'Token realm="api"'
 
     def handle_exception(self, exc):
         if isinstance(exc, SuspiciousOperation):

@@ -356,8 +356,9 @@ class AttachmentUploadSerializer(serializers.Serializer):
 class TicketFilterSerializer(serializers.Serializer):
     """Query parameters of the ticket list (validated here so a bad value answers 400)."""
 
-    status = serializers.ListField(child=serializers.ChoiceField(Status.choices), required=False,
-                                   help_text="状态，可重复传多个")
+    status = serializers.CharField(required=False, max_length=200,
+                                   help_text="状态；多个用逗号分隔或重复传参(status=dispatched,contacted)；"
+                                             "open 表示全部在办状态")
     channel = serializers.ChoiceField(Channel.choices, required=False, help_text="渠道")
     kind = serializers.ChoiceField(Kind.choices, required=False, help_text="类型")
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), required=False,
@@ -371,6 +372,13 @@ class TicketFilterSerializer(serializers.Serializer):
     received_to = serializers.DateField(required=False, help_text="受理日期至(含)，YYYY-MM-DD")
     q = serializers.CharField(required=False, max_length=100, allow_blank=True,
                               help_text="搜索：工单编号、电话、户号、客户姓名、12398编号或诉求内容关键词")
+
+    def validate_status(self, value: str) -> str:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        bad = [p for p in parts if p != "open" and p not in Status.values]
+        if bad:
+            raise serializers.ValidationError(f"状态无效：{', '.join(bad)[:100]}")
+        return ",".join(parts)
 
     def validate(self, attrs):
         for field in ("received_from", "received_to"):

@@ -76,11 +76,13 @@ class TicketListApi(ApiView):
     def get(self, request):
         params = s.TicketFilterSerializer(data=_query_dict(request))
         params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
-        filters = {k: v for k, v in data.items() if k != "clock_state"}
-        if "clock_state" in data:
-            filters["clock"] = data["clock_state"]
+        filters = dict(params.validated_data)
+        unit = filters.pop("unit", None)
+        if "clock_state" in filters:
+            filters["clock"] = filters.pop("clock_state")
         qs = selectors.ticket_list(request.user, filters)
+        if unit is not None:  # any unit, not only those the selector offers for dispatch
+            qs = qs.filter(unit__path__startswith=unit.path)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         body = s.TicketListSerializer(page, many=True, context={"request": request}).data
@@ -126,7 +128,7 @@ def _query_dict(request) -> dict:
     data = {k: v for k, v in request.query_params.items() if k not in ("status", "cursor", "page_size", "lang")}
     statuses = request.query_params.getlist("status")
     if statuses:
-        data["status"] = statuses
+        data["status"] = ",".join(statuses)
     return data
 
 
