@@ -1,2 +1,19 @@
+from django.urls import path
+
+from complaints.views import actions, detail, intake, queues
+
 app_name = "complaints"
-urlpatterns = []
+urlpatterns = [
+    path("intake/", intake.intake, name="intake"),
+    path("intake/earlier/", intake.earlier, name="earlier"),
+    path("queue/dispatch/", queues.dispatch_queue_view, name="dispatch_queue"),
+    path("queue/my-work/", queues.my_work_view, name="my_work"),
+    path("queue/supervision/", queues.supervision_view, name="supervision"),
+    path("tickets/", queues.ticket_list_view, name="list"),
+    path("tickets/<str:number>/", detail.detail, name="detail"),
+    path("tickets/<str:number>/reveal-phone/", detail.reveal_phone, name="reveal_phone"),
+    path("tickets/<str:number>/attachments/", actions.attachment_upload, name="attachment_upload"),
+    path("tickets/<str:number>/attachments/<int:attachment_id>/", detail.attachment_download,
+         name="attachment_download"),
+    path("tickets/<str:number>/act/<str:action>/", actions.act, name="act"),
+]

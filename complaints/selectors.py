@@ -1,0 +1,314 @@
+"""Reads of tickets: every list the pages (and the API) show is shaped here.
+
+Each selector scopes with `ticket_scope(user)`, owns its `select_related` / `prefetch_related` /
+annotations, and never runs a query per row. Long lists use keyset (cursor) pagination on
+(received_at, id) — no OFFSET and no COUNT(*) over the whole table."""
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import Unit
+from accounts.scoping import visible_unit_ids
+from complaints.models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    ExtensionRequest,
+    Kind,
+    Severity,
+    SlaState,
+    Status,
+    SupervisionOrder,
+    Ticket,
+    TicketEvent,
+)
+from complaints.permissions import ticket_scope
+from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState
+
+LIST_RELATED = ("category", "category__parent", "unit", "handler")
+WORK_STATUSES = (Status.DISPATCHED, Status.CONTACTED, Status.REPLIED, Status.REVIEWED)
+
+CLOCK_FILTERS = [("running", "正常"), ("warning", "预警"), ("breached", "超时"), ("due_today", "今日到期")]
+
+
+def _active_clocks_prefetch() -> Prefetch:
+    return Prefetch("clocks", to_attr="active_clocks",
+                    queryset=Clock.objects.filter(completed_at__isnull=True).exclude(state=ClockState.CANCELLED)
+                    .order_by("due_at"))
+
+
+def _day_start(value) -> datetime:
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def clock_state_q(state: str, now: datetime | None = None) -> Q:
+    """Tickets whose worst unfinished clock is in `state` — counting a due or warn instant that
+    passed since the last sweep, so the filter never lags behind the countdown on screen."""
+    now = now or timezone.now()
+    if state == "breached":
+        return Q(sla_state=SlaState.BREACHED) | Q(sla_state__in=(SlaState.RUNNING, SlaState.WARNING),
+                                                  next_due_at__lte=now)
+    if state == "warning":
+        return Q(sla_state=SlaState.WARNING, next_due_at__gt=now)
+    if state == "running":
+        return Q(sla_state=SlaState.RUNNING, next_due_at__gt=now)
+    if state == "due_today":
+        today = timezone.localdate()
+        return Q(next_due_at__gte=max(now, _day_start(today)), next_due_at__lt=_day_start(today + timedelta(days=1)),
+                 sla_state__in=(SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED))
+    return Q()
+
+
+class TicketFilter(django_filters.FilterSet):
+    """The ticket list's filters; takes the same dict from a query string or an API call."""
+
+    q = django_filters.CharFilter(method="filter_search", label="搜索")
+    # One status, "open", or several separated by commas (the API's ?status=dispatched,contacted).
+    status = django_filters.CharFilter(method="filter_status", label="状态", widget=forms.Select(
+        choices=[("", "全部"), ("open", "在办(未办结)")] + list(Status.choices)))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label="渠道", empty_label="全部")
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label="类型", empty_label="全部")
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"),
+                                                method="filter_category", label="分类", empty_label="全部")
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="承办单位",
+                                            empty_label="全部")
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label="级别", empty_label="全部")
+    received_from = django_filters.DateFilter(method="filter_from", label="受理日期自",
+                                              widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = django_filters.DateFilter(method="filter_to", label="至",
+                                            widget=forms.DateInput(attrs={"type": "date"}))
+    clock = django_filters.ChoiceFilter(choices=CLOCK_FILTERS, method="filter_clock", label="时限",
+                                        empty_label="全部")
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None:
+            self.filters["unit"].queryset = units_for_dispatch(user)
+
+    def filter_search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        see_reports = self.user is None or self.user.has_perm("complaints.view_complainant")
+        # Searching by who the customer is must not find a report's confidential complainant.
+        personal = Q() if see_reports else ~Q(kind=Kind.REPORT)
+        if re.fullmatch(r"\d{15}", value):
+            return qs.filter(number=value)
+        if re.fullmatch(r"[\d+\-]{5,}", value):
+            return qs.filter((Q(customer_phone=value) | Q(account_no=value)) & personal | Q(number=value))
+        return qs.filter(Q(customer_name=value) & personal | Q(description__icontains=value)
+                         | Q(account_no=value) & personal | Q(regulator_ref=value))
+
+    def filter_status(self, qs, name, value):
+        wanted = set()
+        for part in str(value).split(","):
+            part = part.strip()
+            if part == "open":
+                wanted.update(OPEN_STATUSES)
+            elif part in Status.values:
+                wanted.add(part)
+        return qs.filter(status__in=wanted) if wanted else qs
+
+    def filter_category(self, qs, name, value):
+        return qs.filter(Q(category=value) | Q(category__parent=value)) if value else qs
+
+    def filter_unit(self, qs, name, value):
+        return qs.filter(unit__path__startswith=value.path) if value else qs
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(received_at__gte=_day_start(value)) if value else qs
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(received_at__lt=_day_start(value + timedelta(days=1))) if value else qs
+
+    def filter_clock(self, qs, name, value):
+        return qs.filter(clock_state_q(value)) if value else qs
+
+
+def ticket_list(user, filters: dict | None = None) -> QuerySet:
+    """The tickets this user may see matching `filters` (query-string or API dict), newest
+    first, ready for keyset pagination. Invalid filter values are ignored, not fatal."""
+    base = ticket_scope(user).select_related(*LIST_RELATED)
+    fs = TicketFilter(filters or {}, queryset=base, user=user)
+    qs = fs.qs if fs.is_valid() else _valid_part(fs, base)
+    return qs.order_by("-received_at", "-id")
+
+
+def _valid_part(fs: TicketFilter, base: QuerySet) -> QuerySet:
+    # Keep the filters that validated; drop the ones that did not.
+    data = fs.data.copy() if hasattr(fs.data, "copy") else dict(fs.data)
+    for field in fs.errors:
+        data.pop(field, None)
+    retry = TicketFilter(data, queryset=base, user=fs.user)
+    return retry.qs if retry.is_valid() else base
+
+
+def ticket_filter_form(user, filters):
+    form = TicketFilter(filters or None, queryset=Ticket.objects.none(), user=user).form
+    for field in form.fields.values():
+        css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs["class"] = css
+    return form
+
+
+# --- keyset pagination --------------------------------------------------------------------
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _encode(direction: str, obj) -> str:
+    raw = f"{direction}|{obj.received_at.isoformat()}|{obj.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        direction, at, pk = raw.split("|")
+        at_value = parse_datetime(at)
+        if direction not in ("n", "p") or at_value is None:
+            return None
+        return direction, at_value, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, newest_first: bool = True) -> Page:
+    """One page of `qs` ordered by received_at, id. `cursor` comes from a previous page's
+    next/prev cursor; a broken cursor gives the first page."""
+    decoded = _decode(cursor) if cursor else None
+    forward = decoded is None or decoded[0] == "n"
+    descending = newest_first == forward
+    order = ("-received_at", "-id") if descending else ("received_at", "id")
+    qs = qs.order_by(*order)
+    if decoded:
+        _, at, pk = decoded
+        if descending:
+            qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, id__lt=pk))
+        else:
+            qs = qs.filter(Q(received_at__gt=at) | Q(received_at=at, id__gt=pk))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    if not rows:
+        return Page([], None, None)
+    has_next = more if forward else True
+    has_prev = (decoded is not None) if forward else more
+    return Page(rows, _encode("n", rows[-1]) if has_next else None, _encode("p", rows[0]) if has_prev else None)
+
+
+# --- queues -------------------------------------------------------------------------------
+
+def _clock_due(name: str, field: str = "due_at") -> Subquery:
+    return Subquery(Clock.objects.filter(ticket=OuterRef("pk"), name=name, completed_at__isnull=True,
+                                         state__in=ACTIVE_CLOCK_STATES + [ClockState.BREACHED])
+                    .order_by("-started_at").values(field)[:1])
+
+
+def dispatch_queue(user) -> QuerySet:
+    """Registered and returned tickets waiting for the team lead, oldest first, with the
+    dispatch clock's due and (for returned ones) the unit's reason."""
+    last_return = TicketEvent.objects.filter(ticket=OuterRef("pk"), action="return").order_by("-at", "-id")
+    return (ticket_scope(user).filter(status__in=(Status.REGISTERED, Status.RETURNED))
+            .select_related("category", "category__parent", "unit", "service_area", "service_area__unit")
+            .annotate(dispatch_due=_clock_due(ClockName.DISPATCH),
+                      dispatch_warn=_clock_due(ClockName.DISPATCH, "warn_at"),
+                      return_reason=Subquery(last_return.values("note")[:1]))
+            .order_by("received_at", "id"))
+
+
+def my_work(user, filters: dict | None = None) -> QuerySet:
+    """Open tickets of the user's unit subtree with their running clocks, nearest due first."""
+    filters = filters or {}
+    qs = ticket_scope(user).filter(unit__isnull=False, status__in=WORK_STATUSES)
+    ids = visible_unit_ids(user)
+    if ids is not None:
+        qs = qs.filter(unit_id__in=ids)
+    status = filters.get("status")
+    if status in WORK_STATUSES:
+        qs = qs.filter(status=status)
+    clock = filters.get("clock")
+    if clock in dict(CLOCK_FILTERS):
+        qs = qs.filter(clock_state_q(clock))
+    if filters.get("mine"):
+        qs = qs.filter(handler=user)
+    return (qs.select_related(*LIST_RELATED).prefetch_related(_active_clocks_prefetch())
+            .order_by("next_due_at", "received_at", "id"))
+
+
+def supervision_lists(user, limit: int = 100) -> dict:
+    """What the supervision office works through: replies to review, callbacks due, pending
+    extension requests and open supervision orders."""
+    scope = ticket_scope(user)
+    replied = (scope.filter(status=Status.REPLIED).select_related(*LIST_RELATED)
+               .order_by("replied_at", "id"))
+    callbacks = (scope.filter(status=Status.REVIEWED).select_related(*LIST_RELATED)
+                 .annotate(callback_due=_clock_due(ClockName.CALLBACK)).order_by("reviewed_at", "id"))
+    extensions = (ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING, ticket__in=scope)
+                  .select_related("ticket", "ticket__unit", "requested_by").order_by("requested_at", "id"))
+    orders = (SupervisionOrder.objects.filter(closed_at__isnull=True, ticket__in=scope)
+              .select_related("ticket", "ticket__unit", "issued_by").order_by("due_at", "issued_at"))
+    return {"replied": list(replied[:limit]), "callbacks": list(callbacks[:limit]),
+            "extensions": list(extensions[:limit]), "orders": list(orders[:limit])}
+
+
+def ticket_detail(user, number: str) -> Ticket:
+    """One ticket with everything its page shows, in a fixed number of queries."""
+    from complaints.permissions import access_ticket
+
+    qs = (Ticket.objects.select_related("category", "category__parent", "unit", "intake_unit", "handler",
+                                        "created_by", "service_area", "service_area__unit")
+          .prefetch_related(
+              Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")),
+              Prefetch("clocks", queryset=Clock.objects.order_by("started_at", "id")),
+              "contacts__by", "callbacks__by",
+              Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")
+                       .order_by("requested_at")),
+              Prefetch("supervisions", queryset=SupervisionOrder.objects.select_related("issued_by")
+                       .order_by("issued_at")),
+              "links__other", "attachments__uploaded_by", "accountabilities__unit"))
+    return access_ticket(user, number, queryset=qs)
+
+
+def earlier_for_caller(user, *, phone: str = "", account_no: str = "", limit: int = 10) -> list[Ticket]:
+    """The caller's earlier tickets (complaints.services.earlier_tickets) that this user may see."""
+    from complaints.services import earlier_tickets
+
+    phone, account_no = phone.strip(), account_no.strip()
+    if len(phone) < 7:
+        phone = ""
+    if len(account_no) < 4:
+        account_no = ""
+    if not phone and not account_no:
+        return []
+    ids = list(earlier_tickets(phone=phone, account_no=account_no, limit=limit).values_list("pk", flat=True))
+    qs = ticket_scope(user).filter(pk__in=ids)
+    if not user.has_perm("complaints.view_complainant"):
+        qs = qs.exclude(kind=Kind.REPORT)
+    return list(qs.select_related("category", "category__parent", "unit").order_by("-received_at", "-id"))
+
+
+def units_for_dispatch(user) -> QuerySet:
+    """Units the user may dispatch to (their visible subtree), in tree order."""
+    ids = visible_unit_ids(user)
+    qs = Unit.objects.all() if ids is None else Unit.objects.filter(pk__in=ids)
+    return qs.filter(parent__isnull=False).order_by("path")

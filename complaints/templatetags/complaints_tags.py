@@ -1,0 +1,114 @@
+"""Display helpers for tickets and clocks (no database access)."""
+from django import template
+from django.utils import timezone
+
+from complaints.models import Kind, SlaState, Status
+from complaints.permissions import mask_phone as _mask_phone
+from sla.models import ClockState
+from sla.workcal import format_due
+
+register = template.Library()
+
+EVENT_LABELS = {"register": "受理登记", "closed": "直接办结"}
+
+
+@register.filter
+def mask_phone(value):
+    return _mask_phone(value or "")
+
+
+@register.filter
+def due(value):
+    return format_due(value) if value else ""
+
+
+@register.filter
+def status_label(code):
+    try:
+        return Status(code).label
+    except ValueError:
+        return code or ""
+
+
+@register.filter
+def action_label(code):
+    from complaints.services.workflow import TRANSITIONS
+
+    if code in EVENT_LABELS:
+        return EVENT_LABELS[code]
+    t = TRANSITIONS.get(code)
+    return t.label if t else code
+
+
+@register.filter
+def clock_state(clock):
+    """A clock's state as of now: a due or warn instant that passed since the last sweep counts."""
+    if clock.state == ClockState.CANCELLED:
+        return "cancelled"
+    if clock.completed_at is not None:
+        return clock.state
+    now = timezone.now()
+    if clock.state == ClockState.BREACHED or clock.due_at <= now:
+        return "breached"
+    if clock.state == ClockState.WARNING or clock.warn_at <= now:
+        return "warning"
+    return "running"
+
+
+@register.filter
+def ticket_clock_state(ticket):
+    """The ticket's worst running clock as of now (from the denormalised sla_state)."""
+    if ticket.sla_state == SlaState.NONE or ticket.next_due_at is None:
+        return ""
+    if ticket.sla_state == SlaState.BREACHED or ticket.next_due_at <= timezone.now():
+        return "breached"
+    return ticket.sla_state
+
+
+@register.filter
+def clock_state_label(state):
+    return {"running": "正常", "warning": "预警", "breached": "超时", "met": "按时完成",
+            "cancelled": "已取消"}.get(state, "")
+
+
+@register.filter
+def iso(value):
+    return value.isoformat() if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def customer_name(context, ticket):
+    """The complainant's name, unless this is a report (举报) and the user may not see it."""
+    user = context["request"].user
+    if ticket.kind == Kind.REPORT and not user.has_perm("complaints.view_complainant"):
+        return "(举报人信息保密)"
+    return ticket.customer_name
+
+
+@register.simple_tag(takes_context=True)
+def customer_phone(context, ticket):
+    user = context["request"].user
+    if ticket.kind == Kind.REPORT and not user.has_perm("complaints.view_complainant"):
+        return ""
+    return _mask_phone(ticket.customer_phone)
+
+
+@register.simple_tag
+def query_with(request, **kwargs):
+    """The current query string with some parameters replaced (None/"" removes them)."""
+    params = request.GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def person(user, default="—"):
+    """A user's full name, else username; `default` when there is none."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.username

@@ -1,0 +1,126 @@
+"""POST endpoints for the workflow actions. Each parses its form and calls the one service
+function; the page's ticket.version is passed as expected_version so a stale page changes nothing."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from complaints import services as s
+from complaints.forms import AttachmentForm
+from complaints.services.workflow import TRANSITIONS
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+
+from .common import safe_next
+from .detail import ACTION_FORMS, build_form, load, render_detail
+
+DONE = {
+    "dispatch": "已派发至 {unit}", "return": "已退单", "contact": "已记录联系情况", "reply": "已提交答复",
+    "review": "审核已提交", "callback": "回访结果已保存", "withdraw": "已撤诉", "close": "已直接办结",
+    "assign": "已指定承办人", "extend": "延期申请已提交", "extension_decision": "延期审批已提交",
+    "supervise": "已下发", "chase": "已登记催办", "add_info": "已保存补充内容", "note": "已保存备注",
+    "responsibility": "责任认定已保存",
+}
+
+
+def _call(action, *, ticket, actor, d, version):
+    common = {"ticket": ticket, "actor": actor, "expected_version": version}
+    calls = {
+        "dispatch": lambda: s.ticket_dispatch(unit=d["unit"], note=d.get("note", ""), **common),
+        "return": lambda: s.ticket_return(reason=d["reason"], **common),
+        "contact": lambda: s.ticket_contact(method=d["method"], note=d.get("note", ""),
+                                            reached=d["reached"] is not False, **common),
+        "reply": lambda: s.ticket_reply(substantiated=d["substantiated"], cause=d["cause"], measures=d["measures"],
+                                        reply_text=d["reply_text"], **common),
+        "review": lambda: s.ticket_review(approved=bool(d["approved"]), comment=d.get("comment", ""), **common),
+        "callback": lambda: s.ticket_callback(result=d["result"], note=d.get("note", ""), **common),
+        "withdraw": lambda: s.ticket_withdraw(reason=d["reason"], **common),
+        "close": lambda: s.ticket_close(reply_text=d["reply_text"], **common),
+        "assign": lambda: s.ticket_assign(handler=d["handler"], **common),
+        "extend": lambda: s.ticket_extension_request(days=d["days"], reason=d["reason"], **common),
+        "extension_decision": lambda: s.ticket_extension_decide(approved=bool(d["approved"]), note=d.get("note", ""),
+                                                                **common),
+        "supervise": lambda: s.ticket_supervise(kind=d["kind"], content=d["content"], due_at=d.get("due_at"),
+                                                **common),
+        "chase": lambda: s.ticket_chase(note=d.get("note", ""), **common),
+        "add_info": lambda: s.ticket_add_info(text=d["text"], **common),
+        "note": lambda: s.ticket_note(text=d["text"], **common),
+        "responsibility": lambda: s.ticket_responsibility(
+            at_fault=d["at_fault"], unit=d.get("unit"), person=d.get("person", ""), decision=d.get("decision", ""),
+            note=d.get("note", ""), **common),
+    }
+    return calls[action]()
+
+
+def _version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def act(request, number, action):
+    if action not in ACTION_FORMS:
+        raise Http404("未知操作")
+    user = request.user
+    ticket = load(user, number)
+    detail_url = reverse("complaints:detail", args=[ticket.number])
+    back = safe_next(request, detail_url)
+    transition = TRANSITIONS[action]
+    if not user.has_perm(transition.permission):
+        messages.error(request, f"您的角色无权执行「{transition.label}」")
+        return render_detail(request, ticket, status=403)
+    version = _version(request)
+    if version is None:
+        messages.error(request, "该工单已被他人修改，请刷新后重试")
+        return redirect(detail_url)
+    form = build_form(action, user, ticket, data=request.POST)
+    if not form.is_valid():
+        messages.error(request, f"「{transition.label}」未提交：请检查标红的项目")
+        return render_detail(request, ticket, bound={action: form}, status=400)
+    try:
+        updated = _call(action, ticket=ticket, actor=user, d=form.cleaned_data, version=version)
+    except NotFound:
+        raise Http404("工单不存在或无权查看") from None
+    except ValidationFailed as exc:
+        form.apply_errors(exc.fields)
+        messages.error(request, exc.message)
+        return render_detail(request, ticket, bound={action: form}, status=400)
+    except PermissionDenied as exc:
+        messages.error(request, exc.message)
+        return render_detail(request, ticket, status=403)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(detail_url)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(detail_url)
+    unit = getattr(updated.unit, "name", "") if updated.unit_id else ""
+    messages.success(request, f"工单 {updated.number}：" + DONE[action].format(unit=unit))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, number):
+    ticket = load(request.user, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件")
+        return render_detail(request, ticket, bound={"attach": form}, status=400)
+    try:
+        attachment = s.attachment_add(ticket=ticket, actor=request.user, upload=form.cleaned_data["file"])
+    except NotFound:
+        raise Http404("工单不存在或无权查看") from None
+    except ValidationFailed as exc:
+        form.apply_errors(exc.fields)
+        messages.error(request, exc.message)
+        return render_detail(request, ticket, bound={"attach": form}, status=400)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("complaints:detail", ticket.number)
+    messages.success(request, f"已上传附件「{attachment.name}」")
+    return redirect("complaints:detail", ticket.number)

@@ -1,0 +1,134 @@
+"""工单详情: everything recorded on one ticket, and the forms for the actions this user may take now."""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints import forms as f
+from complaints.models import SensitiveAccess
+from complaints.permissions import access_ticket, can_reveal_phone, can_see_complainant, customer_view
+from complaints.selectors import ticket_detail, units_for_dispatch
+from complaints.services import allowed_actions
+from complaints.services.workflow import TRANSITIONS
+from core.errors import NotFound
+
+# action → (form class, button text, confirm text); "attach" has its own upload form.
+ACTION_FORMS = {
+    "dispatch": (f.DispatchForm, "派发", ""),
+    "contact": (f.ContactForm, "保存联系记录", ""),
+    "reply": (f.ReplyForm, "提交答复", ""),
+    "review": (f.ReviewForm, "提交审核", ""),
+    "callback": (f.CallbackForm, "保存回访结果", ""),
+    "return": (f.ReturnForm, "退单", "确定退回该工单？"),
+    "assign": (f.AssignForm, "指定", ""),
+    "extend": (f.ExtensionRequestForm, "申请延期", ""),
+    "extension_decision": (f.ExtensionDecideForm, "提交审批", ""),
+    "supervise": (f.SuperviseForm, "下发", ""),
+    "responsibility": (f.ResponsibilityForm, "保存认定", ""),
+    "close": (f.CloseForm, "直接办结", "确定直接办结该工单？"),
+    "chase": (f.ChaseForm, "登记催办", ""),
+    "add_info": (f.TextForm, "保存补充", ""),
+    "note": (f.TextForm, "保存备注", ""),
+    "withdraw": (f.ReasonForm, "撤诉", "确定撤诉并关闭该工单？"),
+}
+# Actions that move the case forward come first and open; the rest are collapsed.
+PRIMARY = ("dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")
+
+
+def build_form(action, user, ticket, data=None, files=None):
+    form_class = ACTION_FORMS[action][0]
+    kwargs = {"prefix": action}
+    if action == "dispatch":
+        kwargs["units"] = units_for_dispatch(user)
+        if data is None and ticket.service_area_id:
+            kwargs["initial"] = {"unit": ticket.service_area.unit_id}
+    elif action == "responsibility":
+        kwargs["units"] = units_for_dispatch(user)
+    elif action == "assign":
+        handlers = get_user_model().objects.none()
+        if ticket.unit_id:
+            handlers = get_user_model().objects.filter(unit__path__startswith=ticket.unit.path, is_active=True)
+        kwargs["handlers"] = handlers.order_by("username")
+    return form_class(data, files, **kwargs)
+
+
+def render_detail(request, ticket, *, bound=None, status=200, revealed_phone=""):
+    bound = bound or {}
+    user = request.user
+    actions = [a for a in allowed_actions(user, ticket) if a in ACTION_FORMS]
+    actions.sort(key=lambda a: (a not in PRIMARY, PRIMARY.index(a) if a in PRIMARY else 0))
+    action_forms = []
+    for action in actions:
+        _cls, button, confirm = ACTION_FORMS[action]
+        action_forms.append({
+            "name": action, "label": TRANSITIONS[action].label, "button": button, "confirm": confirm,
+            "form": bound.get(action) or build_form(action, user, ticket),
+            "url": reverse("complaints:act", args=[ticket.number, action]),
+            "primary": action in PRIMARY, "open": action in PRIMARY or action in bound})
+    context = {
+        "ticket": ticket,
+        "customer": customer_view(user, ticket),
+        "can_reveal": can_reveal_phone(user, ticket) and bool(ticket.customer_phone),
+        "revealed_phone": revealed_phone,
+        "show_complainant": can_see_complainant(user, ticket),
+        "action_forms": action_forms,
+        "attachment_form": bound.get("attach") or f.AttachmentForm(),
+        "can_attach": "attach" in allowed_actions(user, ticket),
+        "clocks": list(ticket.clocks.all()),
+    }
+    return render(request, "complaints/detail.html", context, status=status)
+
+
+def load(user, number):
+    try:
+        return ticket_detail(user, number)
+    except NotFound:
+        raise Http404("工单不存在或无权查看") from None
+
+
+@login_required
+@require_GET
+def detail(request, number):
+    return render_detail(request, load(request.user, number))
+
+
+@login_required
+@require_POST
+def reveal_phone(request, number):
+    """Show the full phone number once, and record who saw it (SensitiveAccess)."""
+    ticket = load(request.user, number)
+    if not can_reveal_phone(request.user, ticket):
+        raise DjangoPermissionDenied("您无权查看完整电话号码")
+    SensitiveAccess.objects.create(ticket=ticket, user=request.user, field="customer_phone")
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(format_html('<span class="mono" data-revealed-phone>{}</span>', ticket.customer_phone))
+        response["Cache-Control"] = "no-store"
+        return response
+    response = render_detail(request, ticket, revealed_phone=ticket.customer_phone)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request, number, attachment_id):
+    try:
+        ticket = access_ticket(request.user, number)
+    except NotFound:
+        raise Http404("工单不存在或无权查看") from None
+    attachment = ticket.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("附件文件不存在") from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

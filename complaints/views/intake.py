@@ -1,0 +1,72 @@
+"""受理登记: the agent's intake form and the caller's earlier tickets as the number is typed."""
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods
+
+from complaints.forms import IntakeForm
+from complaints.selectors import earlier_for_caller
+from complaints.services import ticket_register
+from complaints.services.workflow import ticket_close
+from core.errors import ApplicationError, PermissionDenied, ValidationFailed
+
+from .common import require_perm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    require_perm(request.user, "complaints.intake_ticket")
+    if request.method == "GET":
+        form = IntakeForm(initial={"idempotency_key": uuid.uuid4().hex})
+        return render(request, "complaints/intake.html", {"form": form})
+
+    form = IntakeForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            ticket, created = ticket_register(actor=request.user, data=form.intake_data(),
+                                              idempotency_key=form.cleaned_data.get("idempotency_key") or "")
+        except PermissionDenied as exc:
+            messages.error(request, exc.message)
+            status = 403
+        except ValidationFailed as exc:
+            form.apply_errors(exc.fields)
+            messages.error(request, exc.message)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            closed = False
+            if created and form.cleaned_data.get("close_now"):
+                try:
+                    ticket = ticket_close(ticket=ticket, actor=request.user,
+                                          reply_text=form.cleaned_data["close_reply"], expected_version=ticket.version)
+                    closed = True
+                except ApplicationError as exc:
+                    messages.error(request, f"工单已受理，但未能直接办结：{exc.message}")
+            if created:
+                messages.success(request, format_html(
+                    '受理成功 <span class="intake-number">工单号 <strong class="ticket-no" data-ticket-number>{}'
+                    '</strong></span>{}', ticket.number, "（已直接办结）" if closed else ""))
+            else:
+                messages.info(request, format_html("该登记已提交过，工单号 <strong class=\"ticket-no\">{}</strong>",
+                                                   ticket.number))
+            return redirect(reverse("complaints:detail", args=[ticket.number]))
+    else:
+        messages.error(request, "请检查标红的项目")
+    return render(request, "complaints/intake.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def earlier(request):
+    """htmx: the caller's earlier tickets, phone masked, only those this user may see."""
+    require_perm(request.user, "complaints.intake_ticket", "complaints.view_ticket")
+    tickets = earlier_for_caller(request.user, phone=request.GET.get("customer_phone", ""),
+                                 account_no=request.GET.get("account_no", ""))
+    searched = bool(request.GET.get("customer_phone", "").strip() or request.GET.get("account_no", "").strip())
+    return render(request, "complaints/_earlier.html", {"tickets": tickets, "searched": searched})

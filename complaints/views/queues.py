@@ -1,0 +1,95 @@
+"""The role pages: the lead's dispatch queue, a unit's work orders, the supervision desk, and
+the ticket list / search everyone uses."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from complaints.forms import DispatchForm
+from complaints.models import Status
+from complaints.selectors import (
+    CLOCK_FILTERS,
+    WORK_STATUSES,
+    dispatch_queue,
+    keyset_page,
+    my_work,
+    supervision_lists,
+    ticket_filter_form,
+    ticket_list,
+    units_for_dispatch,
+)
+
+from .common import require_perm
+
+PAGE_SIZE = 50
+WORK_LIMIT = 200
+
+
+def _page_urls(request, page):
+    def url(cursor):
+        if not cursor:
+            return ""
+        params = request.GET.copy()
+        params["cursor"] = cursor
+        return f"?{params.urlencode()}"
+
+    return url(page.prev_cursor), url(page.next_cursor)
+
+
+def _due_state(due, warn, now) -> str:
+    if due is None:
+        return ""
+    if due <= now:
+        return "breached"
+    return "warning" if warn is not None and warn <= now else "running"
+
+
+@login_required
+@require_GET
+def dispatch_queue_view(request):
+    require_perm(request.user, "complaints.dispatch_ticket")
+    page = keyset_page(dispatch_queue(request.user), request.GET.get("cursor"), PAGE_SIZE, newest_first=False)
+    units = list(units_for_dispatch(request.user))
+    now = timezone.now()
+    rows = []
+    for ticket in page.items:
+        suggested = ticket.service_area.unit if ticket.service_area_id else None
+        if ticket.status == Status.RETURNED and ticket.unit_id and suggested and suggested.pk == ticket.unit_id:
+            suggested = None  # the station just returned it: do not suggest it again
+        rows.append({"ticket": ticket, "suggested": suggested, "units": units,
+                     "clock_state": _due_state(ticket.dispatch_due, ticket.dispatch_warn, now)})
+    prev_url, next_url = _page_urls(request, page)
+    return render(request, "complaints/dispatch_queue.html", {
+        "rows": rows, "page_prev_url": prev_url, "page_next_url": next_url,
+        "form": DispatchForm(units=None)})
+
+
+@login_required
+@require_GET
+def my_work_view(request):
+    require_perm(request.user, "complaints.handle_ticket")
+    filters = {k: request.GET.get(k, "") for k in ("status", "clock", "mine")}
+    tickets = list(my_work(request.user, filters)[: WORK_LIMIT + 1])
+    return render(request, "complaints/my_work.html", {
+        "tickets": tickets[:WORK_LIMIT], "truncated": len(tickets) > WORK_LIMIT, "filters": filters,
+        "status_choices": [(s, Status(s).label) for s in WORK_STATUSES], "clock_choices": CLOCK_FILTERS})
+
+
+@login_required
+@require_GET
+def supervision_view(request):
+    require_perm(request.user, "complaints.review_ticket", "complaints.callback_ticket",
+                 "complaints.supervise_ticket")
+    return render(request, "complaints/supervision.html", supervision_lists(request.user))
+
+
+@login_required
+@require_GET
+def ticket_list_view(request):
+    qs = ticket_list(request.user, request.GET)
+    page = keyset_page(qs, request.GET.get("cursor"), PAGE_SIZE)
+    prev_url, next_url = _page_urls(request, page)
+    filtered = any(v for k, v in request.GET.items() if k != "cursor")
+    return render(request, "complaints/list.html", {
+        "tickets": page.items, "filter_form": ticket_filter_form(request.user, request.GET),
+        "page_prev_url": prev_url, "page_next_url": next_url, "filtered": filtered})
