@@ -1,6 +1,6 @@
 """ECharts options for the dashboard (drawn by static/js/charts.js): plain JSON, with a `links`
 list so that clicking a bar or slice opens the ticket list it counts."""
-from complaints.models import OPEN_STATUSES, Channel, Kind
+from complaints.models import Channel, Kind
 
 from .figures import Period, Scope, ticket_list_url
 
@@ -98,13 +98,13 @@ def clock_option(scope: Scope, data: dict) -> dict:
     rows = data["open"]["by_clock"]
     return _pie([(r["label"], r["count"]) for r in rows],
                 [ticket_list_url(scope, clock=r["state"]) if r["state"] != "none"
-                 else ticket_list_url(scope, status=OPEN_STATUSES) for r in rows])
+                 else ticket_list_url(scope, status="open") for r in rows])
 
 
 def age_option(scope: Scope, data: dict) -> dict:
     rows = data["open"]["by_age"]
     return _bar([r["label"] for r in rows], [("未办结工单", [r["count"] for r in rows])],
-                [ticket_list_url(scope, status=OPEN_STATUSES, received_from=r["received_from"],
+                [ticket_list_url(scope, status="open", received_from=r["received_from"],
                                  received_to=r["received_to"]) for r in rows], legend=False)
 
 

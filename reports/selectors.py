@@ -36,7 +36,10 @@ def bulletin_groups(tickets) -> list[dict]:
 
 def export_filters(data) -> dict[str, list[str]]:
     """The ticket-list filters present in a query string, as a JSON-storable dict of lists."""
-    return {key: [v for v in data.getlist(key) if v] for key in EXPORT_FILTER_KEYS if data.getlist(key)}
+    filters = {key: [v for v in data.getlist(key) if v] for key in EXPORT_FILTER_KEYS}
+    if len(filters["status"]) > 1:  # the list takes several statuses as one comma-separated value
+        filters["status"] = [",".join(filters["status"])]
+    return {key: values for key, values in filters.items() if values}
 
 
 def _query_dict(filters: dict[str, list[str]]) -> QueryDict:

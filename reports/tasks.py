@@ -52,6 +52,8 @@ def run_export(export_id: int) -> bool:
 @shared_task(name="reports.tasks.export_tickets_task")
 def export_tickets_task(export_id: int):
     run_export(export_id)
+    # The next message through also picks up jobs whose own message was lost while the broker was down.
+    export_pickup_task(limit=3)
 
 
 @shared_task(name="reports.tasks.export_pickup_task")
