@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from complaints import services as s
 from complaints.forms import AttachmentForm
+from complaints.models import Status
 from complaints.services.workflow import TRANSITIONS
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -99,7 +100,14 @@ def act(request, number, action):
         messages.error(request, exc.message)
         return redirect(detail_url)
     unit = getattr(updated.unit, "name", "") if updated.unit_id else ""
-    messages.success(request, f"工单 {updated.number}：" + DONE[action].format(unit=unit))
+    done = DONE[action]
+    if action == "callback" and updated.status == Status.DISPATCHED:
+        done = "回访不满意，已重新派发至 {unit}"
+    elif action == "callback" and updated.status == Status.ARCHIVED:
+        done = "回访完成，工单已归档"
+    elif action == "review" and updated.status == Status.CONTACTED:
+        done = "答复已退回承办单位重新答复"
+    messages.success(request, f"工单 {updated.number}：" + done.format(unit=unit))
     return redirect(back)
 
 
