@@ -1,0 +1,105 @@
+"""Every URL pattern of the project, classified for the access tests.
+
+test_access_matrix.test_every_url_pattern_is_classified fails when a pattern appears that is not
+listed here — a new endpoint must be classified (and so covered) before it can ship.
+
+kind:   public  — no sign-in needed (health, login, language)
+        page    — HTML page for signed-in users
+        file    — page-side download (export / attachment / xlsx)
+        api     — under /api/v1/, token or session
+        admin   — Django admin (staff only), recognised by prefix, not listed
+scope:  ticket  — takes a ticket <number>: 404 for a ticket outside the user's subtree
+        own     — an object that belongs to the requesting user (export job, notification): 404 for others
+        report  — figures scoped to the user's subtree (`?unit=` outside it: 404)
+        list    — lists tickets: must never include one outside the subtree
+        none    — nothing scoped
+action: the workflow action (complaints.services.workflow.TRANSITIONS key) a POST route performs
+"""
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    scope: str = "none"
+    methods: tuple[str, ...] = ("GET",)
+    action: str = ""
+
+
+API_ACTIONS = {
+    "dispatch": "dispatch", "return": "return", "contact": "contact", "reply": "reply", "review": "review",
+    "callback": "callback", "extend": "extend", "extension-decision": "extension_decision",
+    "supervise": "supervise", "chase": "chase", "add-info": "add_info", "note": "note", "withdraw": "withdraw",
+    "responsibility": "responsibility", "close": "close", "assign": "assign",
+}
+
+CATALOG: dict[str, Route] = {
+    # public
+    "healthz": Route("public"),
+    "login": Route("public", methods=("GET", "POST")),
+    "logout": Route("public", methods=("POST",)),
+    "set_language": Route("public", methods=("POST",)),
+    "home": Route("public"),  # redirects to login or to the user's start page
+    # API: meta and lookups
+    "api-schema": Route("api"),
+    "api-docs": Route("api"),
+    "api-token": Route("api", methods=("POST",)),
+    "api-me": Route("api"),
+    "api-units": Route("api"),
+    "api-categories": Route("api"),
+    "api-calendar-add-working-days": Route("api"),
+    # API: tickets
+    "api-tickets": Route("api", "list", ("GET", "POST")),
+    "api-ticket-detail": Route("api", "ticket"),
+    "api-ticket-attachments": Route("api", "ticket", ("POST",), "attach"),
+    "api-ticket-attachment": Route("api", "ticket"),
+    **{f"api-ticket-{slug}": Route("api", "ticket", ("POST",), action) for slug, action in API_ACTIONS.items()},
+    # API: reports and notifications
+    "reports-summary": Route("api", "report"),
+    "reports-bulletin": Route("api", "report"),
+    "api-notifications": Route("api", "own"),
+    "api-notification-read": Route("api", "own", ("POST",)),
+    # pages
+    "complaints:intake": Route("page", methods=("GET", "POST")),
+    "complaints:earlier": Route("page", "list"),
+    "complaints:dispatch_queue": Route("page", "list"),
+    "complaints:my_work": Route("page", "list"),
+    "complaints:supervision": Route("page", "list"),
+    "complaints:list": Route("page", "list"),
+    "complaints:detail": Route("page", "ticket"),
+    "complaints:reveal_phone": Route("page", "ticket", ("POST",)),
+    "complaints:attachment_upload": Route("page", "ticket", ("POST",), "attach"),
+    "complaints:attachment_download": Route("file", "ticket"),
+    "complaints:act": Route("page", "ticket", ("POST",)),
+    "sla:calculator": Route("page"),
+    "reports:dashboard": Route("page", "report"),
+    "reports:bulletin": Route("page", "report"),
+    "reports:bulletin_xlsx": Route("file", "report"),
+    "reports:export_list": Route("page", "own"),
+    "reports:export_tickets": Route("file", "list"),
+    "reports:export_detail": Route("page", "own"),
+    "reports:export_download": Route("file", "own"),
+    "notifications:list": Route("page", "own"),
+    "notifications:mark_all_read": Route("page", "own", ("POST",)),
+    "notifications:open": Route("page", "own"),
+}
+
+
+def all_patterns():
+    """(route, name) for every URL pattern; the admin's are named 'admin:…'."""
+    def walk(patterns, prefix="", namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(x for x in (namespace, p.namespace) if x)
+                yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+                yield prefix + str(p.pattern), name
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def project_patterns():
+    return [(route, name) for route, name in all_patterns() if not route.startswith("admin/")]
