@@ -16,25 +16,76 @@ def notify(*, users, ticket, kind: str, message: str, email: bool = True, sms: b
 
 def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False) -> int:
     """Several notifications at once — (users, ticket, kind, message) each — with one insert per
-    table, so a sweep over hundreds of tickets costs a handful of queries."""
-    rows, mails, texts = [], [], []
+    table, so a sweep over hundreds of tickets costs a handful of queries. `ticket` needs only
+    `pk` and `number` (a Ticket, or a light record of one). In-app rows are one per user and
+    ticket; e-mail and SMS are one per recipient per call (a digest when there are several), so a
+    manager whose unit has 200 clocks crossing in one sweep gets one e-mail, not 200."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    rows = []
+    by_user: dict[int, tuple[object, list[tuple[object, str]]]] = {}
     for users, ticket, kind, message in items:
         unique = [u for u in {u.pk: u for u in users if u is not None and u.is_active}.values()]
         for u in unique:
-            rows.append(Notification(user=u, ticket=ticket, kind=kind, message=message[:300]))
-            if email and u.email:
-                subject = f"[工单 {ticket.number}] {message}"[:200] if ticket else message[:200]
-                mails.append(OutboxMessage(channel=OutboxMessage.Channel.EMAIL, recipient=u.email,
-                                           subject=subject, body=message))
-            if sms and getattr(u, "phone", ""):
-                texts.append(OutboxMessage(channel=OutboxMessage.Channel.SMS, recipient=u.phone, body=message))
+            rows.append((u.pk, ticket.pk if ticket else None, kind, message[:300], now))
+            by_user.setdefault(u.pk, (u, []))[1].append((ticket, message))
     if not rows:
         return 0
-    Notification.objects.bulk_create(rows)
-    if mails or texts:
-        OutboxMessage.objects.bulk_create(mails + texts)
+    insert_rows(Notification, ["user", "ticket", "kind", "message", "created_at"], rows)
+    outbox = []
+    for user, messages in by_user.values():
+        if len(messages) == 1:
+            ticket, message = messages[0]
+            subject = f"[工单 {ticket.number}] {message}" if ticket else message
+            body = message
+        else:
+            subject = f"您有 {len(messages)} 条工单提醒"
+            body = "\n".join(message for _ticket, message in messages)
+        if email and user.email:
+            outbox.append(OutboxMessage(channel=OutboxMessage.Channel.EMAIL, recipient=user.email,
+                                        subject=subject[:200], body=body))
+        if sms and getattr(user, "phone", ""):
+            text = body if len(messages) == 1 else f"{subject}，请登录系统查看"
+            outbox.append(OutboxMessage(channel=OutboxMessage.Channel.SMS, recipient=user.phone, body=text))
+    if outbox:
+        OutboxMessage.objects.bulk_create(outbox)
         transaction.on_commit(_schedule_delivery)
     return len(rows)
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool = False, batch: int = 1000) -> list:
+    """Plain multi-row INSERT for hot paths (the sweep): no model instances, values prepared
+    only where the database needs it (datetimes, JSON). Returns the new ids with `returning`."""
+    from django.db import connection
+
+    meta = model._meta
+    model_fields = [meta.get_field(name) for name in fields]
+    preps = []
+    for field in model_fields:
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            preps.append(connection.ops.adapt_datetimefield_value)
+        elif kind == "JSONField":
+            preps.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+        else:
+            preps.append(None)
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in model_fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ids: list = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            part = rows[start:start + batch]
+            sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(part))}"
+            if returning:
+                sql += f" RETURNING {qn(meta.pk.column)}"
+            params = [value if prep is None or value is None else prep(value)
+                      for row in part for prep, value in zip(preps, row, strict=True)]
+            cursor.execute(sql, params)
+            if returning:
+                ids += [r[0] for r in cursor.fetchall()]
+    return ids
 
 
 def _schedule_delivery():
