@@ -26,3 +26,18 @@ def test_list_and_read(users, django_assert_max_num_queries):
     assert client.post(f"/api/v1/notifications/{theirs}/read/").status_code == 404
     assert client.post("/api/v1/notifications/abc/read/").status_code == 404
     assert Notification.objects.get(pk=theirs).read_at is None
+
+
+def test_admin_outbox_retry(client, users):
+    from notifications.models import OutboxMessage
+
+    failed = OutboxMessage.objects.create(channel="email", recipient="a@x.cn", body="b", state="failed",
+                                          attempts=5, last_error="SMTP down")
+    client.force_login(users["admin"])
+    assert client.get("/admin/notifications/outboxmessage/").status_code == 200
+    assert client.get("/admin/notifications/notification/").status_code == 200
+    response = client.post("/admin/notifications/outboxmessage/",
+                           {"action": "retry", "_selected_action": [failed.pk]})
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.state == "pending" and failed.attempts == 0
