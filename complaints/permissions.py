@@ -2,6 +2,8 @@
 
 Scoping is done in SQL by the user's unit subtree; objects are fetched through access_ticket,
 which gives the same answer (404) for "does not exist" and "not yours"."""
+import re
+
 from django.db.models import Q, QuerySet
 
 from accounts.scoping import visible_unit_ids
@@ -18,7 +20,13 @@ def ticket_scope(user, queryset: QuerySet | None = None) -> QuerySet:
     return qs.filter(Q(unit_id__in=ids) | Q(unit__isnull=True, intake_unit_id__in=ids))
 
 
+_NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")
+
+
 def access_ticket(user, number: str, *, queryset: QuerySet | None = None) -> Ticket:
+    if not isinstance(number, str) or not _NUMBER.fullmatch(number):
+        # Never reaches the database: a NUL byte in a URL would be a DataError on PostgreSQL.
+        raise NotFound("工单不存在或无权查看")
     try:
         return ticket_scope(user, queryset).get(number=number)
     except Ticket.DoesNotExist:
