@@ -64,6 +64,17 @@ def test_unknown_year_counts_weekends_and_flags_it(make_ticket, users, units):
     assert format_due(first.due_at) == "2026-12-31 24:00" and first.calendar_known is True
 
 
+def test_start_in_unknown_year(make_ticket, users, units):
+    # 2027 is not in the table yet: weekends only, and every working-day clock says so.
+    ticket = dispatched_at(at(2027, 3, 10, 10, 0), make_ticket, users, units)
+    first = ticket.clocks.get(name=ClockName.FIRST_CONTACT)
+    resolution = ticket.clocks.get(name=ClockName.RESOLUTION)
+    assert format_due(first.due_at) == "2027-03-11 24:00" and first.calendar_known is False
+    assert format_due(resolution.due_at) == "2027-03-16 24:00" and resolution.calendar_known is False
+    # The hour-based dispatch clock does not depend on the calendar.
+    assert ticket.clocks.get(name=ClockName.DISPATCH).calendar_known is True
+
+
 def test_report_and_12398_limits(make_ticket, users, units):
     report = dispatched_at(at(2026, 3, 10, 10, 0), make_ticket, users, units, kind="report")
     assert dues(report)[ClockName.RESOLUTION] == "2026-03-23 24:00"  # 9 working days
