@@ -83,7 +83,7 @@ CATALOG: dict[str, Route] = {
     "reports:export_download": Route("file", "own"),
     "notifications:list": Route("page", "own"),
     "notifications:mark_all_read": Route("page", "own", ("POST",)),
-    "notifications:open": Route("page", "own"),
+    "notifications:open": Route("page", "own", ("POST",)),
 }
 
 
