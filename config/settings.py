@@ -17,6 +17,8 @@ if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-change-me-in-production-0123456789abcdef")
 else:
     SECRET_KEY = env.str("SECRET_KEY")  # required in production
+# Rotation: put the old key here while sessions re-sign with the new one (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
