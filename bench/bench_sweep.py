@@ -138,7 +138,7 @@ def _reset(ids: list[int], *, kind: str) -> None:
         cur.execute("UPDATE complaints_ticket SET sla_state = 'running' WHERE sla_state <> 'running'")
 
 
-def _time_sweep(runs: int, ids: list[int], kind: str) -> dict:
+def _time_sweep(runs: int, ids: list[int], kind: str, chunk: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -150,7 +150,7 @@ def _time_sweep(runs: int, ids: list[int], kind: str) -> dict:
             _reset(ids, kind=kind)
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
-            result = sweep_clocks()
+            result = sweep_clocks(chunk=chunk)
             times.append((time.perf_counter() - started) * 1000)
         queries.append(len(ctx))
     return {"median_ms": round(statistics.median(times), 1), "min_ms": round(min(times), 1),
@@ -173,6 +173,7 @@ def main() -> None:
     parser.add_argument("--crossing", type=int, default=1000, help="clocks that cross a threshold")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median reported)")
     parser.add_argument("--database", default="bench_sweep", help="dedicated database name")
+    parser.add_argument("--chunk", type=int, default=1000, help="clocks per compare-and-set chunk")
     args = parser.parse_args()
 
     url = _database_url(args.database)
@@ -192,10 +193,10 @@ def main() -> None:
         ids = [row[0] for row in cur.fetchall()]
 
     report = {
-        "open_clocks": open_clocks, "crossing": len(ids), "runs": args.runs,
-        "none": _time_sweep(args.runs, ids, "none"),
-        "breach": _time_sweep(args.runs, ids, "breach"),
-        "warning": _time_sweep(args.runs, ids, "warning"),
+        "open_clocks": open_clocks, "crossing": len(ids), "runs": args.runs, "chunk": args.chunk,
+        "none": _time_sweep(args.runs, ids, "none", args.chunk),
+        "breach": _time_sweep(args.runs, ids, "breach", args.chunk),
+        "warning": _time_sweep(args.runs, ids, "warning", args.chunk),
         "plan": _explain(),
     }
     _reset(ids, kind="park")
