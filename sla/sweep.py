@@ -67,8 +67,9 @@ def _candidates(kind: str, now: datetime, limit: int) -> list[int]:
 def _relax_commit() -> None:
     """PostgreSQL: don't wait for the WAL flush at this transaction's commit. Safe here: if the
     server crashed right after, the lost chunk (state change and its notifications together)
-    is simply redone by the next sweep — nothing is sent twice, nothing is lost for good."""
-    if connection.vendor == "postgresql":
+    is simply redone by the next sweep — nothing is sent twice, nothing is lost for good.
+    Only for the sweep's own outermost transaction, never a caller's."""
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
