@@ -3,6 +3,7 @@ ValidationFailed.fields are put back on these forms next to the fields."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from complaints.models import (
@@ -21,7 +22,7 @@ from complaints.services.workflow import CLOSABLE_AT_INTAKE
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 ENTERED_RECEIVED = (Channel.LETTER, Channel.VISIT)
-YES_NO = [("yes", "是"), ("no", "否")]
+YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -80,27 +81,27 @@ def category_choices():
     groups: dict[str, list] = {}
     for item in items.order_by("parent__sort", "sort", "code"):
         groups.setdefault(item.parent.name, []).append((item.pk, f"{item.code} {item.name}"))
-    return [("", "— 请选择分类 —")] + list(groups.items())
+    return [("", _("— 请选择分类 —"))] + list(groups.items())
 
 
 class IntakeForm(StyledForm):
-    channel = forms.ChoiceField(label="渠道", choices=Channel.choices, initial=Channel.PHONE_95598)
-    kind = forms.ChoiceField(label="类型", choices=Kind.choices, initial=Kind.COMPLAINT)
-    category = forms.TypedChoiceField(label="分类", required=False, coerce=int, empty_value=None)
-    severity = forms.ChoiceField(label="级别", choices=Severity.choices, initial=Severity.ORDINARY)
-    service_type = forms.ChoiceField(label="服务类型", choices=ServiceType.choices, required=False)
-    received_at = _dt_field("受理时间", help_text="来信、来访须填写实际收到时间")
-    customer_name = forms.CharField(label="客户姓名", max_length=60)
-    customer_phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    account_no = forms.CharField(label="户号", max_length=32, required=False)
-    address = forms.CharField(label="地址", max_length=200, required=False)
-    description = forms.CharField(label="诉求内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    mood = forms.ChoiceField(label="客户情绪", choices=Mood.choices, initial=Mood.CALM)
-    regulator_ref = forms.CharField(label="12398转办编号", max_length=40, required=False)
-    regulator_due_at = _dt_field("监管要求办结时间")
-    paid_at = _dt_field("缴费时间", help_text="欠费复电必填")
-    close_now = forms.BooleanField(label="当场答复，直接办结(咨询/表扬/建议/意见)", required=False)
-    close_reply = forms.CharField(label="答复内容", max_length=5000, required=False,
+    channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices, initial=Channel.PHONE_95598)
+    kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
+    category = forms.TypedChoiceField(label=_("分类"), required=False, coerce=int, empty_value=None)
+    severity = forms.ChoiceField(label=_("级别"), choices=Severity.choices, initial=Severity.ORDINARY)
+    service_type = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices, required=False)
+    received_at = _dt_field(_("受理时间"), help_text=_("来信、来访须填写实际收到时间"))
+    customer_name = forms.CharField(label=_("客户姓名"), max_length=60)
+    customer_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    account_no = forms.CharField(label=_("户号"), max_length=32, required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    description = forms.CharField(label=_("诉求内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    mood = forms.ChoiceField(label=_("客户情绪"), choices=Mood.choices, initial=Mood.CALM)
+    regulator_ref = forms.CharField(label=_("12398转办编号"), max_length=40, required=False)
+    regulator_due_at = _dt_field(_("监管要求办结时间"))
+    paid_at = _dt_field(_("缴费时间"), help_text=_("欠费复电必填"))
+    close_now = forms.BooleanField(label=_("当场答复，直接办结(咨询/表扬/建议/意见)"), required=False)
+    close_reply = forms.CharField(label=_("答复内容"), max_length=5000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
     received_default = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
@@ -122,12 +123,12 @@ class IntakeForm(StyledForm):
         if channel in ENTERED_RECEIVED and "received_at" not in self.errors and (
                 not data.get("received_at") or self.data.get("received_at") == self.data.get("received_default")):
             # The form's default (now) does not count: the letter's or visit's real time must be entered.
-            self.add_error("received_at", "来信、来访须填写实际收到时间")
+            self.add_error("received_at", _("来信、来访须填写实际收到时间"))
         if data.get("close_now"):
             if data.get("kind") not in CLOSABLE_AT_INTAKE:
-                self.add_error("close_now", "只有咨询、表扬、建议、意见可以直接办结")
+                self.add_error("close_now", _("只有咨询、表扬、建议、意见可以直接办结"))
             elif not (data.get("close_reply") or "").strip():
-                self.add_error("close_reply", "直接办结须填写答复内容")
+                self.add_error("close_reply", _("直接办结须填写答复内容"))
         return data
 
     def intake_data(self):
@@ -148,8 +149,8 @@ class IntakeForm(StyledForm):
 # --- action forms (one per workflow action; field names match the service's error fields) ---
 
 class DispatchForm(StyledForm):
-    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), empty_label="— 请选择单位 —")
-    note = forms.CharField(label="派发说明", required=False, max_length=2000)
+    unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none(), empty_label=_("— 请选择单位 —"))
+    note = forms.CharField(label=_("派发说明"), required=False, max_length=2000)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,49 +161,49 @@ class DispatchForm(StyledForm):
 
 
 class ReturnForm(StyledForm):
-    reason = forms.CharField(label="退单原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("退单原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ContactForm(StyledForm):
-    method = forms.ChoiceField(label="联系方式", choices=ContactAttempt.Method.choices)
-    reached = forms.TypedChoiceField(label="是否联系上", choices=YES_NO, coerce=_yes_no, initial="yes",
+    method = forms.ChoiceField(label=_("联系方式"), choices=ContactAttempt.Method.choices)
+    reached = forms.TypedChoiceField(label=_("是否联系上"), choices=YES_NO, coerce=_yes_no, initial="yes",
                                      widget=forms.RadioSelect)
-    note = forms.CharField(label="联系情况", required=False, max_length=2000,
+    note = forms.CharField(label=_("联系情况"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplyForm(StyledForm):
-    substantiated = forms.TypedChoiceField(label="是否属实", choices=YES_NO, coerce=_yes_no,
+    substantiated = forms.TypedChoiceField(label=_("是否属实"), choices=YES_NO, coerce=_yes_no,
                                            widget=forms.RadioSelect)
-    cause = forms.CharField(label="原因", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    measures = forms.CharField(label="处理措施", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    reply_text = forms.CharField(label="答复客户内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    cause = forms.CharField(label=_("原因"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    measures = forms.CharField(label=_("处理措施"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    reply_text = forms.CharField(label=_("答复客户内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReviewForm(StyledForm):
-    approved = forms.TypedChoiceField(label="审核结果", choices=[("yes", "通过"), ("no", "退回重新答复")],
+    approved = forms.TypedChoiceField(label=_("审核结果"), choices=[("yes", _("通过")), ("no", _("退回重新答复"))],
                                       coerce=_yes_no, initial="yes", widget=forms.RadioSelect)
-    comment = forms.CharField(label="审核意见", required=False, max_length=2000,
+    comment = forms.CharField(label=_("审核意见"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CallbackForm(StyledForm):
-    result = forms.ChoiceField(label="回访结果", choices=Callback.Result.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="回访记录", required=False, max_length=2000,
+    result = forms.ChoiceField(label=_("回访结果"), choices=Callback.Result.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("回访记录"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label="撤诉说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("撤诉说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CloseForm(StyledForm):
-    reply_text = forms.CharField(label="答复内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    reply_text = forms.CharField(label=_("答复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(StyledForm):
-    handler = forms.ModelChoiceField(label="承办人", queryset=get_user_model().objects.none(),
-                                     empty_label="— 请选择 —")
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=get_user_model().objects.none(),
+                                     empty_label=_("— 请选择 —"))
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,39 +213,39 @@ class AssignForm(StyledForm):
 
 
 class ExtensionRequestForm(StyledForm):
-    days = forms.IntegerField(label="延期工作日", min_value=1, max_value=30)
-    reason = forms.CharField(label="延期原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("延期原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionDecideForm(StyledForm):
-    approved = forms.TypedChoiceField(label="审批结果", choices=[("yes", "批准"), ("no", "驳回")],
+    approved = forms.TypedChoiceField(label=_("审批结果"), choices=[("yes", _("批准")), ("no", _("驳回"))],
                                       coerce=_yes_no, initial="yes", widget=forms.RadioSelect)
-    note = forms.CharField(label="审批意见", required=False, max_length=2000)
+    note = forms.CharField(label=_("审批意见"), required=False, max_length=2000)
 
 
 class SuperviseForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=SupervisionOrder.OrderKind.choices)
-    content = forms.CharField(label="督办内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    due_at = _dt_field("督办期限")
+    kind = forms.ChoiceField(label=_("类型"), choices=SupervisionOrder.OrderKind.choices)
+    content = forms.CharField(label=_("督办内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    due_at = _dt_field(_("督办期限"))
 
 
 class ChaseForm(StyledForm):
-    note = forms.CharField(label="催办说明", required=False, max_length=2000)
+    note = forms.CharField(label=_("催办说明"), required=False, max_length=2000)
 
 
 class TextForm(StyledForm):
-    text = forms.CharField(label="内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResponsibilityForm(StyledForm):
-    at_fault = forms.TypedChoiceField(label="责任认定", choices=[("yes", "有责"), ("no", "无责")],
+    at_fault = forms.TypedChoiceField(label=_("责任认定"), choices=[("yes", _("有责")), ("no", _("无责"))],
                                       coerce=_yes_no, widget=forms.RadioSelect)
-    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False,
-                                  empty_label="— 默认为承办单位 —")
-    person = forms.CharField(label="责任人", required=False, max_length=60)
-    decision = forms.ChoiceField(label="考核意见", required=False,
+    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False,
+                                  empty_label=_("— 默认为承办单位 —"))
+    person = forms.CharField(label=_("责任人"), required=False, max_length=60)
+    decision = forms.ChoiceField(label=_("考核意见"), required=False,
                                  choices=[("", "—")] + list(Accountability.Decision.choices))
-    note = forms.CharField(label="说明", required=False, max_length=2000)
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,4 +254,4 @@ class ResponsibilityForm(StyledForm):
 
 
 class AttachmentForm(StyledForm):
-    file = forms.FileField(label="附件")
+    file = forms.FileField(label=_("附件"))

@@ -5,6 +5,7 @@ which gives the same answer (404) for "does not exist" and "not yours"."""
 import re
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.scoping import visible_unit_ids
 from complaints.models import Kind, Ticket
@@ -26,11 +27,11 @@ _NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")
 def access_ticket(user, number: str, *, queryset: QuerySet | None = None) -> Ticket:
     if not isinstance(number, str) or not _NUMBER.fullmatch(number):
         # Never reaches the database: a NUL byte in a URL would be a DataError on PostgreSQL.
-        raise NotFound("工单不存在或无权查看")
+        raise NotFound(gettext("工单不存在或无权查看"))
     try:
         return ticket_scope(user, queryset).get(number=number)
     except Ticket.DoesNotExist:
-        raise NotFound("工单不存在或无权查看") from None
+        raise NotFound(gettext("工单不存在或无权查看")) from None
 
 
 def can_see_complainant(user, ticket: Ticket) -> bool:

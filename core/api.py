@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,18 +30,19 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return error_response(exc.status, exc.code, exc.message, exc.fields)
     if isinstance(exc, Http404):
-        return error_response(404, "not_found", "资源不存在或无权查看")
+        return error_response(404, "not_found", gettext("资源不存在或无权查看"))
     if isinstance(exc, DjangoPermissionDenied):
-        return error_response(403, "forbidden", "无权执行此操作")
+        return error_response(403, "forbidden", gettext("无权执行此操作"))
     if isinstance(exc, DatabaseError):
-        return error_response(503, "unavailable", "数据库暂时不可用，请稍后重试，数据未被修改")
+        return error_response(503, "unavailable", gettext("数据库暂时不可用，请稍后重试，数据未被修改"))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
-        first = next((v[0] for v in fields.values() if isinstance(v, list) and v), "输入有误")
-        return error_response(400, "invalid", f"输入有误：{first}", fields, headers=_headers(response))
+        first = next((v[0] for v in fields.values() if isinstance(v, list) and v), gettext("输入有误"))
+        return error_response(400, "invalid", gettext("输入有误：%(error)s") % {"error": first}, fields,
+                              headers=_headers(response))
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     code = _CODES.get(response.status_code, getattr(exc, "default_code", "error"))
     message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)

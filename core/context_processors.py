@@ -1,18 +1,20 @@
 """Navigation by role, and the unread notification count for the bell."""
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 
 # (label, url name, roles that see it; empty = everyone signed in)
 NAV = [
-    ("受理登记", "complaints:intake", (Role.AGENT,)),
-    ("待派发", "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR)),
-    ("我的工单", "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER)),
-    ("督办审核", "complaints:supervision", (Role.SUPERVISOR,)),
-    ("工单查询", "complaints:list", ()),
-    ("统计看板", "reports:dashboard", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.LEAD, Role.ADMIN)),
-    ("投诉通报", "reports:bulletin", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)),
-    ("工作日计算", "sla:calculator", ()),
+    (gettext_lazy("受理登记"), "complaints:intake", (Role.AGENT,)),
+    (gettext_lazy("待派发"), "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR)),
+    (gettext_lazy("我的工单"), "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER)),
+    (gettext_lazy("督办审核"), "complaints:supervision", (Role.SUPERVISOR,)),
+    (gettext_lazy("工单查询"), "complaints:list", ()),
+    (gettext_lazy("统计看板"), "reports:dashboard",
+     (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.LEAD, Role.ADMIN)),
+    (gettext_lazy("投诉通报"), "reports:bulletin", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)),
+    (gettext_lazy("工作日计算"), "sla:calculator", ()),
 ]
 
 
@@ -30,7 +32,7 @@ def navigation(request):
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
     if user.is_staff:
-        items.append({"label": "系统管理", "url": reverse("admin:index"), "active": False})
+        items.append({"label": gettext_lazy("系统管理"), "url": reverse("admin:index"), "active": False})
     context = {"nav": items}
     try:
         context["notifications_url"] = reverse("notifications:list")

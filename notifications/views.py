@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications.models import Notification
@@ -25,7 +26,7 @@ def notification_list(request):
 @require_POST
 def mark_all_read(request):
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    messages.success(request, f"已将 {count} 条通知标为已读")
+    messages.success(request, gettext("已将 %(count)s 条通知标为已读") % {"count": count})
     return redirect("notifications:list")
 
 

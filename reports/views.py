@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -106,7 +107,7 @@ def bulletin(request):
 @_application_errors
 def bulletin_download(request):
     scope, period, summary, groups, _count = _bulletin(request)
-    title = f"{scope.unit.name}{period.label}投诉事件通报"
+    title = gettext("%(unit)s%(period)s投诉事件通报") % {"unit": scope.unit.name, "period": period.label}
     response = HttpResponse(bulletin_xlsx(title, summary["figures"], groups), content_type=XLSX)
     response["Content-Disposition"] = _attachment(f"投诉事件通报_{scope.unit.code}_{period.key}.xlsx")
     return response
@@ -147,7 +148,7 @@ def export_tickets(request, fmt: str):
 def _own_export(request, pk: int) -> Export:
     job = Export.objects.filter(pk=pk, user=request.user).first()
     if job is None:  # the same answer for "missing" and "not yours"
-        raise Http404("导出任务不存在")
+        raise Http404(gettext("导出任务不存在"))
     return job
 
 
@@ -171,11 +172,11 @@ def export_detail(request, pk: int):
 def export_download(request, pk: int):
     job = _own_export(request, pk)
     if job.state != Export.State.DONE or not job.file:
-        raise Http404("文件尚未生成")
+        raise Http404(gettext("文件尚未生成"))
     try:
         handle = job.file.open("rb")
     except FileNotFoundError:
-        raise Http404("文件已清理，请重新导出") from None
+        raise Http404(gettext("文件已清理，请重新导出")) from None
     return FileResponse(handle, as_attachment=True, filename=job.filename,
                         content_type=XLSX if job.format == Export.Format.XLSX else "text/csv; charset=utf-8")
 

@@ -46,7 +46,7 @@ class ApiView(LanguageMixin, APIView):
 
 def check_number(number: str) -> str:
     if not NUMBER_RE.fullmatch(number or ""):
-        raise NotFound("工单不存在或无权查看")
+        raise NotFound(translation.gettext("工单不存在或无权查看"))
     return number
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.models import (
     SEVERITY_RANK,
@@ -61,37 +62,37 @@ def _validate(data: IntakeData, now: datetime) -> None:
         errors.setdefault(field, []).append(message)
 
     if data.channel not in Channel.values:
-        bad("channel", "渠道无效")
+        bad("channel", gettext("渠道无效"))
     if data.kind not in Kind.values:
-        bad("kind", "工单类型无效")
+        bad("kind", gettext("工单类型无效"))
     if data.severity and data.severity not in Severity.values:
-        bad("severity", "级别无效")
+        bad("severity", gettext("级别无效"))
     if data.service_type and data.service_type not in ServiceType.values:
-        bad("service_type", "服务类型无效")
+        bad("service_type", gettext("服务类型无效"))
     if data.mood not in Mood.values:
-        bad("mood", "客户情绪无效")
+        bad("mood", gettext("客户情绪无效"))
     if not (data.customer_name or "").strip():
-        bad("customer_name", "请填写客户姓名")
+        bad("customer_name", gettext("请填写客户姓名"))
     if not (data.description or "").strip():
-        bad("description", "请填写诉求内容")
+        bad("description", gettext("请填写诉求内容"))
     if not (data.customer_phone or data.account_no):
-        bad("customer_phone", "联系电话和户号至少填写一项")
+        bad("customer_phone", gettext("联系电话和户号至少填写一项"))
     if data.customer_phone and not data.customer_phone.replace("-", "").replace("+", "").isdigit():
-        bad("customer_phone", "电话号码只能包含数字和 -")
+        bad("customer_phone", gettext("电话号码只能包含数字和 -"))
     if data.kind == Kind.COMPLAINT and data.category is None:
-        bad("category", "投诉须选择分类")
+        bad("category", gettext("投诉须选择分类"))
     if data.category is not None and not data.category.parent_id:
-        bad("category", "请选择具体的分类项目，而不是大类")
+        bad("category", gettext("请选择具体的分类项目，而不是大类"))
     for field in ("received_at", "paid_at"):
         value = getattr(data, field)
         if value is not None and value > now + FUTURE_SKEW:
-            bad(field, "时间不能晚于当前时间")
+            bad(field, gettext("时间不能晚于当前时间"))
         if value is not None and value < now - OLDEST_RECEIVED:
-            bad(field, "时间不能早于一年前")
+            bad(field, gettext("时间不能早于一年前"))
     if data.service_type == ServiceType.RECONNECTION and data.paid_at is None:
-        bad("paid_at", "欠费复电须填写缴费时间")
+        bad("paid_at", gettext("欠费复电须填写缴费时间"))
     if data.regulator_due_at is not None and data.regulator_due_at <= now:
-        bad("regulator_due_at", "监管要求办结时间须晚于当前时间")
+        bad("regulator_due_at", gettext("监管要求办结时间须晚于当前时间"))
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, fields=errors)
@@ -128,9 +129,9 @@ def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tu
     """Register a ticket. Returns (ticket, created); a repeated idempotency key returns the
     first ticket with created=False."""
     if not actor.has_perm("complaints.intake_ticket"):
-        raise PermissionDenied("您的角色无权受理工单")
+        raise PermissionDenied(gettext("您的角色无权受理工单"))
     if actor.unit_id is None:
-        raise PermissionDenied("您的账号未设置所属单位，不能受理工单")
+        raise PermissionDenied(gettext("您的账号未设置所属单位，不能受理工单"))
     now = timezone.now()
     _validate(data, now)
     if idempotency_key:

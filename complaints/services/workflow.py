@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Unit
 from accounts.scoping import unit_visible
@@ -43,26 +44,28 @@ class Transition:
 
 S = Status
 TRANSITIONS: dict[str, Transition] = {
-    "dispatch": Transition("派发", (S.REGISTERED, S.RETURNED), "complaints.dispatch_ticket", (S.DISPATCHED,)),
-    "return": Transition("退单", (S.DISPATCHED,), "complaints.handle_ticket", (S.RETURNED,)),
-    "contact": Transition("联系客户", (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket", (S.CONTACTED,)),
-    "reply": Transition("答复", (S.CONTACTED,), "complaints.handle_ticket", (S.REPLIED,)),
-    "review": Transition("审核", (S.REPLIED,), "complaints.review_ticket", (S.REVIEWED, S.CONTACTED)),
-    "callback": Transition("回访", (S.REVIEWED,), "complaints.callback_ticket",
+    "dispatch": Transition(gettext_lazy("派发"), (S.REGISTERED, S.RETURNED), "complaints.dispatch_ticket",
+                           (S.DISPATCHED,)),
+    "return": Transition(gettext_lazy("退单"), (S.DISPATCHED,), "complaints.handle_ticket", (S.RETURNED,)),
+    "contact": Transition(gettext_lazy("联系客户"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket",
+                          (S.CONTACTED,)),
+    "reply": Transition(gettext_lazy("答复"), (S.CONTACTED,), "complaints.handle_ticket", (S.REPLIED,)),
+    "review": Transition(gettext_lazy("审核"), (S.REPLIED,), "complaints.review_ticket", (S.REVIEWED, S.CONTACTED)),
+    "callback": Transition(gettext_lazy("回访"), (S.REVIEWED,), "complaints.callback_ticket",
                            (S.ARCHIVED, S.DISPATCHED, S.REVIEWED)),
-    "withdraw": Transition("撤诉", tuple(OPEN_STATUSES), "complaints.withdraw_ticket", (S.WITHDRAWN,)),
-    "close": Transition("直接办结", (S.REGISTERED,), "complaints.intake_ticket", (S.ARCHIVED,)),
-    "assign": Transition("指定承办人", (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
-    "extend": Transition("申请延期", (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
-    "extension_decision": Transition("审批延期", (S.DISPATCHED, S.CONTACTED, S.REPLIED),
+    "withdraw": Transition(gettext_lazy("撤诉"), tuple(OPEN_STATUSES), "complaints.withdraw_ticket", (S.WITHDRAWN,)),
+    "close": Transition(gettext_lazy("直接办结"), (S.REGISTERED,), "complaints.intake_ticket", (S.ARCHIVED,)),
+    "assign": Transition(gettext_lazy("指定承办人"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
+    "extend": Transition(gettext_lazy("申请延期"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
+    "extension_decision": Transition(gettext_lazy("审批延期"), (S.DISPATCHED, S.CONTACTED, S.REPLIED),
                                      "complaints.decide_extension"),
-    "supervise": Transition("督办/预警", tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
-    "chase": Transition("客户催办", tuple(OPEN_STATUSES), "complaints.intake_ticket"),
-    "add_info": Transition("补充诉求", tuple(OPEN_STATUSES), "complaints.intake_ticket"),
-    "note": Transition("处理备注", tuple(OPEN_STATUSES), "complaints.handle_ticket"),
-    "responsibility": Transition("责任认定", (S.REPLIED, S.REVIEWED, S.ARCHIVED),
+    "supervise": Transition(gettext_lazy("督办/预警"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
+    "chase": Transition(gettext_lazy("客户催办"), tuple(OPEN_STATUSES), "complaints.intake_ticket"),
+    "add_info": Transition(gettext_lazy("补充诉求"), tuple(OPEN_STATUSES), "complaints.intake_ticket"),
+    "note": Transition(gettext_lazy("处理备注"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
+    "responsibility": Transition(gettext_lazy("责任认定"), (S.REPLIED, S.REVIEWED, S.ARCHIVED),
                                  "complaints.decide_responsibility"),
-    "attach": Transition("上传附件", tuple(S.values), "complaints.view_ticket"),
+    "attach": Transition(gettext_lazy("上传附件"), tuple(S.values), "complaints.view_ticket"),
 }
 # Kinds a hotline agent may answer and close at intake (no unit needs to act).
 CLOSABLE_AT_INTAKE = (Kind.ENQUIRY, Kind.PRAISE, Kind.SUGGESTION, Kind.OPINION)
@@ -89,13 +92,14 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
     with transaction.atomic():
         locked = ticket_scope(actor).select_for_update(of=("self",)).filter(number=number).first()
         if locked is None:
-            raise NotFound("工单不存在或无权查看")
+            raise NotFound(gettext("工单不存在或无权查看"))
         if not actor.has_perm(transition.permission):
-            raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
+            raise PermissionDenied(gettext("您的角色无权执行「%(action)s」") % {"action": transition.label})
         if expected_version is not None and locked.version != expected_version:
-            raise Conflict("该工单已被他人修改，请刷新后重试", code="stale")
+            raise Conflict(gettext("该工单已被他人修改，请刷新后重试"), code="stale")
         if locked.status not in transition.sources:
-            raise Conflict(f"工单当前状态为「{locked.get_status_display()}」，不能{transition.label}",
+            raise Conflict(gettext("工单当前状态为「%(status)s」，不能%(action)s")
+                           % {"status": locked.get_status_display(), "action": transition.label},
                            code="invalid_transition")
         before = locked.status
         clock_event, note, data = change(locked)
@@ -121,9 +125,10 @@ def _require(value, field: str, message: str):
 
 def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_version=None) -> Ticket:
     if unit is None:
-        raise ValidationFailed("请选择承办单位", fields={"unit": ["请选择承办单位"]})
+        raise ValidationFailed(gettext("请选择承办单位"), fields={"unit": [gettext("请选择承办单位")]})
     if not unit_visible(actor, unit):
-        raise ValidationFailed("承办单位不在您的管辖范围内", fields={"unit": ["承办单位不在您的管辖范围内"]})
+        raise ValidationFailed(gettext("承办单位不在您的管辖范围内"),
+                               fields={"unit": [gettext("承办单位不在您的管辖范围内")]})
 
     def change(t: Ticket):
         t.unit, t.handler, t.status = unit, None, Status.DISPATCHED
@@ -137,7 +142,7 @@ def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_versi
 
 
 def ticket_return(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
-    _require(reason, "reason", "请填写退单原因")
+    _require(reason, "reason", gettext("请填写退单原因"))
 
     def change(t: Ticket):
         from sla.calendar import get_calendar
@@ -145,7 +150,8 @@ def ticket_return(*, ticket, actor, reason: str, expected_version=None) -> Ticke
         window = setting("return_window_working_days")
         limit = get_calendar(t.unit).add_working_days(t.dispatched_at, window).due_at
         if timezone.now() > limit:
-            raise Conflict(f"已超过退单时限(派发后{window}个工作日)，不能退单", code="return_window_passed")
+            raise Conflict(gettext("已超过退单时限(派发后%(days)s个工作日)，不能退单") % {"days": window},
+                           code="return_window_passed")
         t.status, t.handler = Status.RETURNED, None
         return "returned", reason, {"unit": t.unit.code if t.unit else None}
 
@@ -155,7 +161,7 @@ def ticket_return(*, ticket, actor, reason: str, expected_version=None) -> Ticke
 def ticket_contact(*, ticket, actor, method: str, note: str = "", reached: bool = True,
                    expected_version=None) -> Ticket:
     if method not in ContactAttempt.Method.values:
-        raise ValidationFailed("联系方式无效", fields={"method": ["联系方式无效"]})
+        raise ValidationFailed(gettext("联系方式无效"), fields={"method": [gettext("联系方式无效")]})
 
     def change(t: Ticket):
         now = timezone.now()
@@ -174,10 +180,10 @@ def ticket_contact(*, ticket, actor, method: str, note: str = "", reached: bool 
 def ticket_reply(*, ticket, actor, substantiated: bool, cause: str, measures: str, reply_text: str,
                  expected_version=None) -> Ticket:
     if substantiated is None:
-        raise ValidationFailed("请选择是否属实", fields={"substantiated": ["请选择是否属实"]})
-    _require(cause, "cause", "请填写原因")
-    _require(measures, "measures", "请填写处理措施")
-    _require(reply_text, "reply_text", "请填写答复客户的内容")
+        raise ValidationFailed(gettext("请选择是否属实"), fields={"substantiated": [gettext("请选择是否属实")]})
+    _require(cause, "cause", gettext("请填写原因"))
+    _require(measures, "measures", gettext("请填写处理措施"))
+    _require(reply_text, "reply_text", gettext("请填写答复客户的内容"))
 
     def change(t: Ticket):
         t.substantiated, t.cause, t.measures, t.reply_text = substantiated, cause, measures, reply_text
@@ -189,7 +195,7 @@ def ticket_reply(*, ticket, actor, substantiated: bool, cause: str, measures: st
 
 def ticket_review(*, ticket, actor, approved: bool, comment: str = "", expected_version=None) -> Ticket:
     if not approved:
-        _require(comment, "comment", "退回答复时请填写审核意见")
+        _require(comment, "comment", gettext("退回答复时请填写审核意见"))
 
     def change(t: Ticket):
         if approved:
@@ -204,7 +210,7 @@ def ticket_review(*, ticket, actor, approved: bool, comment: str = "", expected_
 
 def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_version=None) -> Ticket:
     if result not in Callback.Result.values:
-        raise ValidationFailed("回访结果无效", fields={"result": ["回访结果无效"]})
+        raise ValidationFailed(gettext("回访结果无效"), fields={"result": [gettext("回访结果无效")]})
 
     def change(t: Ticket):
         now = timezone.now()
@@ -230,7 +236,7 @@ def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_vers
 
 
 def ticket_withdraw(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
-    _require(reason, "reason", "请填写撤诉说明")
+    _require(reason, "reason", gettext("请填写撤诉说明"))
 
     def change(t: Ticket):
         t.status, t.closed_at = Status.WITHDRAWN, timezone.now()
@@ -241,11 +247,11 @@ def ticket_withdraw(*, ticket, actor, reason: str, expected_version=None) -> Tic
 
 def ticket_close(*, ticket, actor, reply_text: str, expected_version=None) -> Ticket:
     """An enquiry, praise, suggestion or opinion answered on the call: archived at intake."""
-    _require(reply_text, "reply_text", "请填写答复内容")
+    _require(reply_text, "reply_text", gettext("请填写答复内容"))
 
     def change(t: Ticket):
         if t.kind not in CLOSABLE_AT_INTAKE:
-            raise Conflict("该类型工单需派发处理，不能直接办结", code="invalid_transition")
+            raise Conflict(gettext("该类型工单需派发处理，不能直接办结"), code="invalid_transition")
         t.reply_text, t.status, t.closed_at = reply_text, Status.ARCHIVED, timezone.now()
         return "closed", reply_text[:200], {}
 
@@ -257,7 +263,8 @@ def ticket_close(*, ticket, actor, reply_text: str, expected_version=None) -> Ti
 def ticket_assign(*, ticket, actor, handler, expected_version=None) -> Ticket:
     def change(t: Ticket):
         if handler is None or handler.unit_id is None or not t.unit or not t.unit.contains(handler.unit):
-            raise ValidationFailed("承办人须属于承办单位", fields={"handler": ["承办人须属于承办单位"]})
+            raise ValidationFailed(gettext("承办人须属于承办单位"),
+                                   fields={"handler": [gettext("承办人须属于承办单位")]})
         t.handler = handler
         return None, "", {"handler": handler.username}
 
@@ -266,12 +273,13 @@ def ticket_assign(*, ticket, actor, handler, expected_version=None) -> Ticket:
 
 def ticket_extension_request(*, ticket, actor, days: int, reason: str, expected_version=None) -> Ticket:
     if not isinstance(days, int) or not 1 <= days <= 30:
-        raise ValidationFailed("延期天数须为1至30个工作日", fields={"days": ["延期天数须为1至30个工作日"]})
-    _require(reason, "reason", "请填写延期原因")
+        raise ValidationFailed(gettext("延期天数须为1至30个工作日"),
+                               fields={"days": [gettext("延期天数须为1至30个工作日")]})
+    _require(reason, "reason", gettext("请填写延期原因"))
 
     def change(t: Ticket):
         if t.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
-            raise Conflict("已有待审批的延期申请", code="extension_pending")
+            raise Conflict(gettext("已有待审批的延期申请"), code="extension_pending")
         ExtensionRequest.objects.create(ticket=t, days=days, reason=reason, requested_by=actor)
         _notify_supervision(t, "extension_requested", f"工单 {t.number} 申请延期{days}个工作日")
         return None, reason, {"days": days}
@@ -283,7 +291,7 @@ def ticket_extension_decide(*, ticket, actor, approved: bool, note: str = "", ex
     def change(t: Ticket):
         request = t.extensions.select_for_update().filter(decision=ExtensionRequest.Decision.PENDING).first()
         if request is None:
-            raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+            raise Conflict(gettext("没有待审批的延期申请"), code="no_pending_extension")
         request.decision = (ExtensionRequest.Decision.APPROVED if approved
                             else ExtensionRequest.Decision.REJECTED)
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
@@ -302,10 +310,11 @@ def ticket_extension_decide(*, ticket, actor, approved: bool, note: str = "", ex
 def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime | None = None,
                      expected_version=None) -> Ticket:
     if kind not in SupervisionOrder.OrderKind.values:
-        raise ValidationFailed("督办类型无效", fields={"kind": ["督办类型无效"]})
-    _require(content, "content", "请填写督办内容")
+        raise ValidationFailed(gettext("督办类型无效"), fields={"kind": [gettext("督办类型无效")]})
+    _require(content, "content", gettext("请填写督办内容"))
     if due_at is not None and due_at <= timezone.now():
-        raise ValidationFailed("督办期限须晚于当前时间", fields={"due_at": ["督办期限须晚于当前时间"]})
+        raise ValidationFailed(gettext("督办期限须晚于当前时间"),
+                               fields={"due_at": [gettext("督办期限须晚于当前时间")]})
 
     def change(t: Ticket):
         order = SupervisionOrder(ticket=t, kind=kind, content=content, due_at=due_at, issued_by=actor,
@@ -328,7 +337,7 @@ def ticket_chase(*, ticket, actor, note: str = "", expected_version=None) -> Tic
 
 
 def ticket_add_info(*, ticket, actor, text: str, expected_version=None) -> Ticket:
-    _require(text, "text", "请填写补充内容")
+    _require(text, "text", gettext("请填写补充内容"))
 
     def change(t: Ticket):
         _notify_unit(t, "info_added", f"客户补充了工单 {t.number} 的诉求")
@@ -338,7 +347,7 @@ def ticket_add_info(*, ticket, actor, text: str, expected_version=None) -> Ticke
 
 
 def ticket_note(*, ticket, actor, text: str, expected_version=None) -> Ticket:
-    _require(text, "text", "请填写备注内容")
+    _require(text, "text", gettext("请填写备注内容"))
     return _act(ticket=ticket, actor=actor, action="note", change=lambda t: (None, text, {}),
                 expected_version=expected_version)
 
@@ -346,9 +355,10 @@ def ticket_note(*, ticket, actor, text: str, expected_version=None) -> Ticket:
 def ticket_responsibility(*, ticket, actor, at_fault: bool, unit: Unit | None = None, person: str = "",
                           decision: str = "", note: str = "", expected_version=None) -> Ticket:
     if at_fault is None:
-        raise ValidationFailed("请选择是否有责", fields={"at_fault": ["请选择是否有责"]})
+        raise ValidationFailed(gettext("请选择是否有责"), fields={"at_fault": [gettext("请选择是否有责")]})
     if at_fault and decision not in Accountability.Decision.values:
-        raise ValidationFailed("有责投诉须填写考核意见", fields={"decision": ["有责投诉须填写考核意见"]})
+        raise ValidationFailed(gettext("有责投诉须填写考核意见"),
+                               fields={"decision": [gettext("有责投诉须填写考核意见")]})
 
     def change(t: Ticket):
         t.at_fault = at_fault
@@ -356,7 +366,7 @@ def ticket_responsibility(*, ticket, actor, at_fault: bool, unit: Unit | None = 
             record = Accountability(ticket=t, unit=unit or t.unit, person=person, decision=decision,
                                     note=note, decided_by=actor, decided_at=timezone.now())
             if record.unit_id is None:
-                raise ValidationFailed("请选择责任单位", fields={"unit": ["请选择责任单位"]})
+                raise ValidationFailed(gettext("请选择责任单位"), fields={"unit": [gettext("请选择责任单位")]})
             record._history_user = actor
             record.save()
         return None, note, {"at_fault": at_fault, "decision": decision, "person": person}
@@ -389,12 +399,13 @@ def attachment_add(*, ticket, actor, upload) -> Attachment:
     name = (upload.name or "file")[-200:]
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationFailed(f"附件不能超过{mb}MB", fields={"file": [f"附件不能超过{mb}MB"]})
+        message = gettext("附件不能超过%(mb)sMB") % {"mb": mb}
+        raise ValidationFailed(message, fields={"file": [message]})
     head = upload.read(2048)
     upload.seek(0)
     declared = next((ct for ct, exts in ALLOWED_UPLOAD_TYPES.items() if name.lower().endswith(exts)), None)
     if declared is None or _sniff(head, declared) != declared:
-        message = "只能上传 jpg、png、pdf、mp3、wav、txt、docx、xlsx 文件，且内容须与扩展名一致"
+        message = gettext("只能上传 jpg、png、pdf、mp3、wav、txt、docx、xlsx 文件，且内容须与扩展名一致")
         raise ValidationFailed(message, fields={"file": [message]})
     holder = {}
 

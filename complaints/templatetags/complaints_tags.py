@@ -1,6 +1,7 @@
 """Display helpers for tickets and clocks (no database access)."""
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from complaints.models import Kind, SlaState, Status
 from complaints.permissions import mask_phone as _mask_phone
@@ -9,7 +10,7 @@ from sla.workcal import format_due
 
 register = template.Library()
 
-EVENT_LABELS = {"register": "受理登记", "closed": "直接办结"}
+EVENT_LABELS = {"register": gettext_lazy("受理登记"), "closed": gettext_lazy("直接办结")}
 
 
 @register.filter
@@ -67,8 +68,8 @@ def ticket_clock_state(ticket):
 
 @register.filter
 def clock_state_label(state):
-    return {"running": "正常", "warning": "预警", "breached": "超时", "met": "按时完成",
-            "cancelled": "已取消"}.get(state, "")
+    return {"running": gettext("正常"), "warning": gettext("预警"), "breached": gettext("超时"),
+            "met": gettext("按时完成"), "cancelled": gettext("已取消")}.get(state, "")
 
 
 @register.filter
@@ -81,7 +82,7 @@ def customer_name(context, ticket):
     """The complainant's name, unless this is a report (举报) and the user may not see it."""
     user = context["request"].user
     if ticket.kind == Kind.REPORT and not user.has_perm("complaints.view_complainant"):
-        return "(举报人信息保密)"
+        return gettext("(举报人信息保密)")
     return ticket.customer_name
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints import services as s
@@ -17,11 +18,14 @@ from .common import safe_next
 from .detail import ACTION_FORMS, build_form, load, render_detail
 
 DONE = {
-    "dispatch": "已派发至 {unit}", "return": "已退单", "contact": "已记录联系情况", "reply": "已提交答复",
-    "review": "审核已提交", "callback": "回访结果已保存", "withdraw": "已撤诉", "close": "已直接办结",
-    "assign": "已指定承办人", "extend": "延期申请已提交", "extension_decision": "延期审批已提交",
-    "supervise": "已下发", "chase": "已登记催办", "add_info": "已保存补充内容", "note": "已保存备注",
-    "responsibility": "责任认定已保存",
+    "dispatch": gettext_lazy("已派发至 {unit}"), "return": gettext_lazy("已退单"),
+    "contact": gettext_lazy("已记录联系情况"), "reply": gettext_lazy("已提交答复"),
+    "review": gettext_lazy("审核已提交"), "callback": gettext_lazy("回访结果已保存"),
+    "withdraw": gettext_lazy("已撤诉"), "close": gettext_lazy("已直接办结"),
+    "assign": gettext_lazy("已指定承办人"), "extend": gettext_lazy("延期申请已提交"),
+    "extension_decision": gettext_lazy("延期审批已提交"), "supervise": gettext_lazy("已下发"),
+    "chase": gettext_lazy("已登记催办"), "add_info": gettext_lazy("已保存补充内容"), "note": gettext_lazy("已保存备注"),
+    "responsibility": gettext_lazy("责任认定已保存"),
 }
 
 
@@ -65,27 +69,27 @@ def _version(request):
 @require_POST
 def act(request, number, action):
     if action not in ACTION_FORMS:
-        raise Http404("未知操作")
+        raise Http404(gettext("未知操作"))
     user = request.user
     ticket = load(user, number)
     detail_url = reverse("complaints:detail", args=[ticket.number])
     back = safe_next(request, detail_url)
     transition = TRANSITIONS[action]
     if not user.has_perm(transition.permission):
-        messages.error(request, f"您的角色无权执行「{transition.label}」")
+        messages.error(request, gettext("您的角色无权执行「%(action)s」") % {"action": transition.label})
         return render_detail(request, ticket, status=403)
     version = _version(request)
     if version is None:
-        messages.error(request, "该工单已被他人修改，请刷新后重试")
+        messages.error(request, gettext("该工单已被他人修改，请刷新后重试"))
         return redirect(detail_url)
     form = build_form(action, user, ticket, data=request.POST)
     if not form.is_valid():
-        messages.error(request, f"「{transition.label}」未提交：请检查标红的项目")
+        messages.error(request, gettext("「%(action)s」未提交：请检查标红的项目") % {"action": transition.label})
         return render_detail(request, ticket, bound={action: form}, status=400)
     try:
         updated = _call(action, ticket=ticket, actor=user, d=form.cleaned_data, version=version)
     except NotFound:
-        raise Http404("工单不存在或无权查看") from None
+        raise Http404(gettext("工单不存在或无权查看")) from None
     except ValidationFailed as exc:
         form.apply_errors(exc.fields)
         messages.error(request, exc.message)
@@ -102,12 +106,13 @@ def act(request, number, action):
     unit = getattr(updated.unit, "name", "") if updated.unit_id else ""
     done = DONE[action]
     if action == "callback" and updated.status == Status.DISPATCHED:
-        done = "回访不满意，已重新派发至 {unit}"
+        done = gettext("回访不满意，已重新派发至 {unit}")
     elif action == "callback" and updated.status == Status.ARCHIVED:
-        done = "回访完成，工单已归档"
+        done = gettext("回访完成，工单已归档")
     elif action == "review" and updated.status == Status.CONTACTED:
-        done = "答复已退回承办单位重新答复"
-    messages.success(request, f"工单 {updated.number}：" + done.format(unit=unit))
+        done = gettext("答复已退回承办单位重新答复")
+    messages.success(request, gettext("工单 %(number)s：%(result)s")
+                     % {"number": updated.number, "result": done.format(unit=unit)})
     return redirect(back)
 
 
@@ -117,12 +122,12 @@ def attachment_upload(request, number):
     ticket = load(request.user, number)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的文件")
+        messages.error(request, gettext("请选择要上传的文件"))
         return render_detail(request, ticket, bound={"attach": form}, status=400)
     try:
         attachment = s.attachment_add(ticket=ticket, actor=request.user, upload=form.cleaned_data["file"])
     except NotFound:
-        raise Http404("工单不存在或无权查看") from None
+        raise Http404(gettext("工单不存在或无权查看")) from None
     except ValidationFailed as exc:
         form.apply_errors(exc.fields)
         messages.error(request, exc.message)
@@ -130,5 +135,5 @@ def attachment_upload(request, number):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("complaints:detail", ticket.number)
-    messages.success(request, f"已上传附件「{attachment.name}」")
+    messages.success(request, gettext("已上传附件「%(name)s」") % {"name": attachment.name})
     return redirect("complaints:detail", ticket.number)

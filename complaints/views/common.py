@@ -1,12 +1,13 @@
 """Shared bits of the complaint pages."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 
 def require_perm(user, *perms: str) -> None:
     """Pages that only some roles use (the service checks again on every write)."""
     if not any(user.has_perm(p) for p in perms):
-        raise DjangoPermissionDenied("您的角色无权访问此页面")
+        raise DjangoPermissionDenied(gettext("您的角色无权访问此页面"))
 
 
 def safe_next(request, default: str) -> str:

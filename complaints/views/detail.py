@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import forms as f
@@ -18,22 +19,22 @@ from core.errors import NotFound
 
 # action → (form class, button text, confirm text); "attach" has its own upload form.
 ACTION_FORMS = {
-    "dispatch": (f.DispatchForm, "派发", ""),
-    "contact": (f.ContactForm, "保存联系记录", ""),
-    "reply": (f.ReplyForm, "提交答复", ""),
-    "review": (f.ReviewForm, "提交审核", ""),
-    "callback": (f.CallbackForm, "保存回访结果", ""),
-    "return": (f.ReturnForm, "退单", "确定退回该工单？"),
-    "assign": (f.AssignForm, "指定", ""),
-    "extend": (f.ExtensionRequestForm, "申请延期", ""),
-    "extension_decision": (f.ExtensionDecideForm, "提交审批", ""),
-    "supervise": (f.SuperviseForm, "下发", ""),
-    "responsibility": (f.ResponsibilityForm, "保存认定", ""),
-    "close": (f.CloseForm, "直接办结", "确定直接办结该工单？"),
-    "chase": (f.ChaseForm, "登记催办", ""),
-    "add_info": (f.TextForm, "保存补充", ""),
-    "note": (f.TextForm, "保存备注", ""),
-    "withdraw": (f.ReasonForm, "撤诉", "确定撤诉并关闭该工单？"),
+    "dispatch": (f.DispatchForm, gettext_lazy("派发"), ""),
+    "contact": (f.ContactForm, gettext_lazy("保存联系记录"), ""),
+    "reply": (f.ReplyForm, gettext_lazy("提交答复"), ""),
+    "review": (f.ReviewForm, gettext_lazy("提交审核"), ""),
+    "callback": (f.CallbackForm, gettext_lazy("保存回访结果"), ""),
+    "return": (f.ReturnForm, gettext_lazy("退单"), gettext_lazy("确定退回该工单？")),
+    "assign": (f.AssignForm, gettext_lazy("指定"), ""),
+    "extend": (f.ExtensionRequestForm, gettext_lazy("申请延期"), ""),
+    "extension_decision": (f.ExtensionDecideForm, gettext_lazy("提交审批"), ""),
+    "supervise": (f.SuperviseForm, gettext_lazy("下发"), ""),
+    "responsibility": (f.ResponsibilityForm, gettext_lazy("保存认定"), ""),
+    "close": (f.CloseForm, gettext_lazy("直接办结"), gettext_lazy("确定直接办结该工单？")),
+    "chase": (f.ChaseForm, gettext_lazy("登记催办"), ""),
+    "add_info": (f.TextForm, gettext_lazy("保存补充"), ""),
+    "note": (f.TextForm, gettext_lazy("保存备注"), ""),
+    "withdraw": (f.ReasonForm, gettext_lazy("撤诉"), gettext_lazy("确定撤诉并关闭该工单？")),
 }
 # Actions that move the case forward come first and open; the rest are collapsed.
 PRIMARY = ("dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")
@@ -87,7 +88,7 @@ def load(user, number):
     try:
         return ticket_detail(user, number)
     except NotFound:
-        raise Http404("工单不存在或无权查看") from None
+        raise Http404(gettext("工单不存在或无权查看")) from None
 
 
 @login_required
@@ -102,7 +103,7 @@ def reveal_phone(request, number):
     """Show the full phone number once, and record who saw it (SensitiveAccess)."""
     ticket = load(request.user, number)
     if not can_reveal_phone(request.user, ticket):
-        raise DjangoPermissionDenied("您无权查看完整电话号码")
+        raise DjangoPermissionDenied(gettext("您无权查看完整电话号码"))
     SensitiveAccess.objects.create(ticket=ticket, user=request.user, field="customer_phone")
     if request.headers.get("HX-Request"):
         response = HttpResponse(format_html('<span class="mono" data-revealed-phone>{}</span>', ticket.customer_phone))
@@ -119,14 +120,14 @@ def attachment_download(request, number, attachment_id):
     try:
         ticket = access_ticket(request.user, number)
     except NotFound:
-        raise Http404("工单不存在或无权查看") from None
+        raise Http404(gettext("工单不存在或无权查看")) from None
     attachment = ticket.attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        raise Http404("附件不存在")
+        raise Http404(gettext("附件不存在"))
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
+        raise Http404(gettext("附件文件不存在")) from None
     response = FileResponse(handle, as_attachment=True, filename=attachment.name,
                             content_type=attachment.content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.forms import IntakeForm
@@ -47,17 +48,18 @@ def intake(request):
                                           reply_text=form.cleaned_data["close_reply"], expected_version=ticket.version)
                     closed = True
                 except ApplicationError as exc:
-                    messages.error(request, f"工单已受理，但未能直接办结：{exc.message}")
+                    messages.error(request, gettext("工单已受理，但未能直接办结：%(error)s") % {"error": exc.message})
             if created:
                 messages.success(request, format_html(
-                    '受理成功 <span class="intake-number">工单号 <strong class="ticket-no" data-ticket-number>{}'
-                    '</strong></span>{}', ticket.number, "（已直接办结）" if closed else ""))
+                    '{} <span class="intake-number">{} <strong class="ticket-no" data-ticket-number>{}'
+                    '</strong></span>{}', gettext("受理成功"), gettext("工单号"), ticket.number,
+                    gettext("（已直接办结）") if closed else ""))
             else:
-                messages.info(request, format_html("该登记已提交过，工单号 <strong class=\"ticket-no\">{}</strong>",
-                                                   ticket.number))
+                messages.info(request, format_html("{} <strong class=\"ticket-no\">{}</strong>",
+                                                   gettext("该登记已提交过，工单号"), ticket.number))
             return redirect(reverse("complaints:detail", args=[ticket.number]))
     else:
-        messages.error(request, "请检查标红的项目")
+        messages.error(request, gettext("请检查标红的项目"))
     return render(request, "complaints/intake.html", {"form": form}, status=status)
 
 

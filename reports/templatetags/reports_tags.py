@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def figure_change(figure, which):
         value = figure.get(f"{which}_points")
         if value is None:
             return "—"
-        text = f"{value * 100:+.1f}个百分点"
+        text = gettext("%(value)s个百分点") % {"value": f"{value * 100:+.1f}"}
     else:
         value = figure.get(which)
         if value is None:
