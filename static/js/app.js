@@ -123,12 +123,20 @@
     return Date.parse(s);
   }
 
+  // Countdown wording follows <html lang> (set from Django's active language).
+  var EN = /^en\b/i.test(document.documentElement.lang || "");
+
   function formatDuration(ms) {
     var totalMin = Math.floor(ms / 60000);
-    if (totalMin < 1) return "不足1分";
+    if (totalMin < 1) return EN ? "under 1 min" : "不足1分";
     var days = Math.floor(totalMin / 1440);
     var hours = Math.floor((totalMin % 1440) / 60);
     var mins = totalMin % 60;
+    if (EN) {
+      if (days > 0) return days + "d" + (hours ? " " + hours + "h" : "");
+      if (hours > 0) return hours + "h " + mins + "m";
+      return mins + "m";
+    }
     if (days > 0) return days + "天" + (hours ? hours + "小时" : "");
     if (hours > 0) return hours + "小时" + mins + "分";
     return mins + "分";
@@ -147,11 +155,13 @@
       if (isNaN(deadline)) continue; // leave server-rendered text alone
       var diff = deadline - now;
       var overdue = diff < 0;
-      var text = overdue ? "已超时 " + formatDuration(-diff) : "剩余 " + formatDuration(diff);
+      var text = overdue ? (EN ? "overdue " : "已超时 ") + formatDuration(-diff)
+                         : (EN ? "remaining " : "剩余 ") + formatDuration(diff);
       if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("is-overdue", overdue);
       if (!el.hasAttribute("title")) {
-        el.setAttribute("title", "时限：" + new Date(deadline).toLocaleString("zh-CN", { hour12: false }));
+        el.setAttribute("title", (EN ? "Deadline: " : "时限：") +
+          new Date(deadline).toLocaleString(EN ? "en-GB" : "zh-CN", { hour12: false }));
       }
     }
   }
