@@ -11,9 +11,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings):
-    from core import config
+    from core import config, tasks
     from sla import calendar, policies
 
+    tasks._broker_down_until = 0.0
     config.clear_cache()
     policies.clear_cache()
     calendar._state["national"] = None

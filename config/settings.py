@@ -185,6 +185,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_CONNECTION_TIMEOUT = 2  # a user's request never waits long on a dead broker
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "broker"
     _broker_dir.mkdir(exist_ok=True)
