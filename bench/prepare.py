@@ -65,7 +65,8 @@ def main():
         "month": f"{timezone.localdate():%Y-%m}",
         "text_common": "电压偏低", "text_rare": "变压器噪音扰民",
         "urls": {
-            "login": url("login"), "list": url("complaints:list"), "my_work": url("complaints:my_work"),
+            "login": url("login"), "healthz": url("healthz"), "list": url("complaints:list"),
+            "my_work": url("complaints:my_work"),
             "detail": url("complaints:detail", "NUMBER"), "dashboard": url("reports:dashboard"),
             "api_tickets": url("api-tickets"), "api_detail": url("api-ticket-detail", "NUMBER"),
         },

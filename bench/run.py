@@ -283,6 +283,8 @@ def bench_ours(args, env) -> dict:
         numbers = info["numbers"] or ["missing"]
         phones = info["phones"] or ["13800138000"]
         R = results
+        if urls.get("healthz"):
+            R["baseline"] = measure(handler, "GET", lambda i: base + urls["healthz"], warmup=w, n=n)
         log("intake POST")
         R["intake"] = measure(api_agent, "POST", lambda i: base + urls["api_tickets"], warmup=w, n=n,
                               body_fn=intake_body(phones), ok=(201,))
@@ -353,6 +355,7 @@ def bench_ours(args, env) -> dict:
 # --- report ---------------------------------------------------------------------------------
 
 ROWS = [
+    ("baseline", "baseline: /healthz (no ticket work; shows the machine's overhead)", None),
     ("intake", "intake POST /api/v1/tickets/ (clocks, history, timeline)", "create"),
     ("throughput", "intake throughput, concurrent clients", "create_throughput"),
     ("queue_first", "unit queue (station_a, /tickets/), first page", "list_first"),
