@@ -11,6 +11,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings):
+    # Each test gets its own empty cache: cached figures must never leak between tests (or runs).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test"}}
+    from django.core.cache import cache
+
+    cache.clear()
     from core import config, tasks
     from sla import calendar, policies
 

@@ -90,15 +90,16 @@ def _prepare(clocks: int) -> dict:
         cur.execute("""
             INSERT INTO complaints_ticket (number, channel, kind, service_type, severity, received_at, logged_at,
                 customer_name, customer_phone, account_no, address, description, mood, regulator_ref,
-                intake_unit_id, unit_id, handler_id, status, version, is_repeat, is_escalated, onsite_required,
+                intake_unit_id, unit_id, owner_unit_id, handler_id, status, version, is_repeat, is_escalated,
+                onsite_required,
                 redispatch_count, chase_count, callback_attempts, cause, measures, reply_text, callback_result,
                 dispatched_at, updated_at, sla_state, next_due_at)
             SELECT 'B' || lpad(g::text, 12, '0'), '95598_phone', 'complaint', '', 'ordinary',
                    now() - interval '1 hour', now(), '压测', '13800000000', '', '', '压测工单', 'calm', '',
-                   %s, %s, %s, 'dispatched', 1, false, false, false, 0, 0, 0, '', '', '', '',
+                   %s, %s, %s, %s, 'dispatched', 1, false, false, false, 0, 0, 0, '', '', '', '',
                    now() - interval '1 hour', now(), 'running',
                    now() + interval '1 day' + (g %% 1000) * interval '1 minute'
-            FROM generate_series(1, %s) AS g""", [intake.pk, unit.pk, users["station_a"].pk, tickets])
+            FROM generate_series(1, %s) AS g""", [intake.pk, unit.pk, unit.pk, users["station_a"].pk, tickets])
         cur.execute("""
             INSERT INTO sla_clock (ticket_id, name, started_at, due_at, warn_at, state, calendar_known,
                                    extended_days)

@@ -155,6 +155,10 @@ class Ticket(models.Model):
                                     related_name="+")
     unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="tickets")
+    # Who the ticket belongs to for visibility: the responsible unit once dispatched, the intake
+    # unit before. Stored (not derived in each query) so scoping is one indexed IN, not an OR.
+    owner_unit = models.ForeignKey(Unit, verbose_name=_("归属单位"), on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理人"), null=True,
@@ -211,6 +215,7 @@ class Ticket(models.Model):
             models.CheckConstraint(condition=Q(severity__in=Severity.values), name="ticket_severity_valid"),
         ]
         indexes = [
+            models.Index(fields=["owner_unit", "-received_at", "-id"], name="ticket_owner_received"),
             models.Index(fields=["unit", "status", "-received_at"], name="ticket_unit_queue"),
             models.Index(fields=["status", "-received_at"], name="ticket_status_queue"),
             models.Index(fields=["-received_at", "-id"], name="ticket_received"),

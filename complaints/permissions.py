@@ -4,7 +4,7 @@ Scoping is done in SQL by the user's unit subtree; objects are fetched through a
 which gives the same answer (404) for "does not exist" and "not yours"."""
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from accounts.scoping import visible_unit_ids
@@ -17,8 +17,8 @@ def ticket_scope(user, queryset: QuerySet | None = None) -> QuerySet:
     ids = visible_unit_ids(user)
     if ids is None:
         return qs
-    # A ticket belongs to its responsible unit once dispatched, to the intake unit before.
-    return qs.filter(Q(unit_id__in=ids) | Q(unit__isnull=True, intake_unit_id__in=ids))
+    # owner_unit: the responsible unit once dispatched, the intake unit before.
+    return qs.filter(owner_unit_id__in=ids)
 
 
 _NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")

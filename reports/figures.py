@@ -16,6 +16,7 @@ from django.db.models.functions import Substr, TruncDay, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from accounts.models import Unit
 from accounts.scoping import visible_unit_ids
@@ -161,9 +162,7 @@ class Scope:
         the responsible unit once dispatched, the intake unit before."""
         if self.whole:
             return Q()
-        ids = self.ids
-        return Q(**{f"{prefix}unit_id__in": ids}) | Q(**{f"{prefix}unit__isnull": True,
-                                                         f"{prefix}intake_unit_id__in": ids})
+        return Q(**{f"{prefix}owner_unit_id__in": self.ids})
 
     def tickets(self) -> QuerySet:
         return Ticket.objects.filter(self.q())
@@ -549,15 +548,20 @@ def breach_list(scope: Scope, now: datetime | None = None, limit: int = BREACH_L
                 .select_related("unit", "category").order_by("-next_due_at", "-id")[:limit])
 
 
-def dashboard(scope: Scope, period: Period) -> dict:
-    """Everything the dashboard page and the summary API show, JSON-ready (except breach_list)."""
-    now = timezone.now()
+# The month's figures aggregate tens of thousands of tickets and their clocks; they are shared
+# by everyone looking at the same unit and month for this long (the "as of now" parts are not).
+PERIOD_FIGURES_SECONDS = 300
+
+
+def period_figures(scope: Scope, period: Period) -> dict:
+    """The figures of one month for one subtree, cached briefly (see PERIOD_FIGURES_SECONDS)."""
+    key = f"reports:period:{scope.unit.pk}:{period.key}:{get_language()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     units = by_unit(scope, period)
     rows = breakdown_rows(scope, period)
-    return {
-        "period": {"month": period.key, "label": period.label, "start": period.start.isoformat(),
-                   "end": period.end.isoformat()},
-        "unit": {"code": scope.unit.code, "name": scope.unit.name, "customers": scope.customers},
+    figures = {
         "headline": headline(scope, period),
         **by_channel_and_kind(scope, period, rows),
         "by_category": by_category(scope, period, rows),
@@ -565,6 +569,20 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "ranking": ranking(units),
         "daily": daily(scope, period),
         "trend": trend(scope, period),
+        "computed_at": timezone.now().isoformat(),
+    }
+    cache.set(key, figures, PERIOD_FIGURES_SECONDS)
+    return figures
+
+
+def dashboard(scope: Scope, period: Period) -> dict:
+    """Everything the dashboard page and the summary API show, JSON-ready (except breach_list)."""
+    now = timezone.now()
+    return {
+        "period": {"month": period.key, "label": period.label, "start": period.start.isoformat(),
+                   "end": period.end.isoformat()},
+        "unit": {"code": scope.unit.code, "name": scope.unit.name, "customers": scope.customers},
+        **period_figures(scope, period),
         "open": open_snapshot(scope, now),
         "breaches_by_unit": breaches_by_unit(scope, now),
         "breach_list": breach_list(scope, now),

@@ -227,7 +227,8 @@ class TicketIntakeSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(Channel.choices, help_text="受理渠道")
     kind = serializers.ChoiceField(Kind.choices, help_text="诉求类型")
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.filter(active=True, parent__isnull=False), required=False,
+        slug_field="code", queryset=Category.objects.filter(active=True, parent__isnull=False).select_related("parent"),
+        required=False,
         allow_null=True, help_text="分类项目编码(见 /api/v1/categories/，须为具体项目而非大类)；投诉必填")
     severity = serializers.ChoiceField(Severity.choices, required=False, allow_null=True,
                                        help_text="级别；不填为 ordinary，重复/越级/12398 自动提为 important")

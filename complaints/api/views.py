@@ -121,7 +121,11 @@ class TicketListApi(ApiView):
         except ValidationFailed as exc:
             exc.fields = _nest_customer(exc.fields)
             raise
-        return ticket_response(request, ticket.number, code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:  # an idempotent replay: show the first ticket as it is now
+            return ticket_response(request, ticket.number)
+        fresh = selectors.ticket_as_written(ticket)
+        return Response(s.TicketDetailSerializer(fresh, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 def _query_dict(request) -> dict:

@@ -1,5 +1,6 @@
 """Registering a ticket (受理): number, earlier tickets of the caller, repeat / escalated flags,
 severity raise, the starting clocks, and the supervision office told at once of major ones."""
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -113,16 +114,25 @@ def earlier_tickets(*, phone: str = "", account_no: str = "", exclude_id: int | 
     return qs[:limit]
 
 
+_areas: dict = {"at": 0.0, "rows": []}
+_AREAS_TTL = 60.0
+
+
+def _area_keywords() -> list[tuple[str, ServiceArea]]:
+    """(keyword, area) pairs, longest keyword first; cached briefly — intake is the hot path."""
+    now = time.monotonic()
+    if now - _areas["at"] > _AREAS_TTL:
+        pairs = [(word, area) for area in ServiceArea.objects.exclude(keywords="").select_related("unit")
+                 for word in area.keywords.split()]
+        _areas.update(at=now, rows=sorted(pairs, key=lambda pair: -len(pair[0])))
+    return _areas["rows"]
+
+
 def match_service_area(address: str) -> ServiceArea | None:
     """The service area whose keywords appear in the address (longest keyword wins)."""
     if not address:
         return None
-    best, best_len = None, 0
-    for area in ServiceArea.objects.exclude(keywords="").select_related("unit"):
-        for word in area.keywords.split():
-            if word in address and len(word) > best_len:
-                best, best_len = area, len(word)
-    return best
+    return next((area for word, area in _area_keywords() if word in address), None)
 
 
 def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tuple[Ticket, bool]:
@@ -146,7 +156,7 @@ def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tu
         account_no=data.account_no.strip(), address=data.address.strip(),
         service_area=data.service_area or match_service_area(data.address), description=data.description.strip(),
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
-        paid_at=data.paid_at, intake_unit_id=actor.unit_id, created_by=actor,
+        paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=actor.unit, created_by=actor,
     )
     earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no, limit=50))
     links = _flag(ticket, earlier, now)
@@ -159,10 +169,10 @@ def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tu
             for clock in clocks:
                 clock.ticket = ticket
             Clock.objects.bulk_create(clocks)
-            if links:
-                TicketLink.objects.bulk_create(TicketLink(ticket=ticket, other=o, kind=k) for o, k in links)
-            TicketEvent.objects.create(ticket=ticket, at=now, actor=actor, action="register", to_status=ticket.status,
-                                       note=_register_note(ticket), data={"channel": ticket.channel})
+            link_rows = TicketLink.objects.bulk_create([TicketLink(ticket=ticket, other=o, kind=k) for o, k in links])
+            event = TicketEvent.objects.create(ticket=ticket, at=now, actor=actor, action="register",
+                                               to_status=ticket.status, note=_register_note(ticket),
+                                               data={"channel": ticket.channel})
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, ticket=ticket)
             if ticket.severity == Severity.MAJOR:
@@ -173,6 +183,9 @@ def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tu
             if previous:
                 return previous.ticket, False
         raise
+    # What was written with the ticket, so a caller can show it without reading it back
+    # (complaints.selectors.ticket_as_written).
+    ticket.written_relations = {"clocks": clocks, "links": link_rows, "events": [event]}
     return ticket, True
 
 

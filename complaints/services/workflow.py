@@ -131,7 +131,7 @@ def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_versi
                                fields={"unit": [gettext("承办单位不在您的管辖范围内")]})
 
     def change(t: Ticket):
-        t.unit, t.handler, t.status = unit, None, Status.DISPATCHED
+        t.unit, t.owner_unit, t.handler, t.status = unit, unit, None, Status.DISPATCHED
         t.dispatched_at = timezone.now()
         if t.service_area_id and t.service_area.unit_id == unit.pk and t.service_area.contact_id:
             t.handler_id = t.service_area.contact_id  # the village's grid contact (一人一村)

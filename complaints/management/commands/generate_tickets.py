@@ -59,7 +59,7 @@ TICKET_COLS = [
     "status", "version", "is_repeat", "is_escalated", "onsite_required", "redispatch_count", "chase_count",
     "callback_attempts", "substantiated", "at_fault", "cause", "measures", "reply_text", "callback_result",
     "dispatched_at", "first_contact_at", "replied_at", "reviewed_at", "closed_at", "updated_at", "sla_state",
-    "next_due_at",
+    "next_due_at", "owner_unit_id",
 ]
 HIST_COLS = [c for c in TICKET_COLS if c != "updated_at"] + [
     "history_date", "history_change_reason", "history_type", "history_user_id"]
@@ -504,10 +504,11 @@ class TicketFactory:
                       account, address, None, description, moods[i], regulator_ref, None, paid_at, intake_unit)
             tickets.append((tid, *common, unit, handler, agent, status, ver, is_repeat, False, False, redispatch, 0,
                             attempts, substantiated, None, cause, measures, reply_text, callback_result,
-                            ctx_dispatched, first_contact, replied, reviewed, closed, last_at, sla_state, next_due))
+                            ctx_dispatched, first_contact, replied, reviewed, closed, last_at, sla_state, next_due,
+                            unit or intake_unit))
             hist.append((tid, *common, None, None, agent, "registered", 1, is_repeat, False, False, 0, 0, 0, None,
-                         None, "", "", "", "", None, None, None, None, None, hist_sla, hist_due, logged, None, "+",
-                         agent))
+                         None, "", "", "", "", None, None, None, None, None, hist_sla, hist_due, intake_unit, logged,
+                         None, "+", agent))
         return out
 
     def _steps(self, kind, recv, service_type):
