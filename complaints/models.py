@@ -221,6 +221,7 @@ class Ticket(models.Model):
             models.Index(fields=["-received_at", "-id"], name="ticket_received"),
             models.Index(fields=["customer_phone"], name="ticket_phone"),
             models.Index(fields=["account_no"], name="ticket_account"),
+            models.Index(fields=["regulator_ref"], name="ticket_regulator_ref", condition=~Q(regulator_ref="")),
             models.Index(fields=["sla_state", "next_due_at"], name="ticket_sla"),
         ]
 

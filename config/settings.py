@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIdleRenewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -108,9 +109,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Sessions end after this much inactivity (every request renews the cookie).
+# Sessions end after this much inactivity (activity renews them, see accounts.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware renews it at most once a minute
 SESSION_COOKIE_HTTPONLY = True
 
 # Login throttling: a username is locked only together with the IP it is attacked from, so an
@@ -192,7 +193,8 @@ if not REDIS_URL:
     _broker_dir = VAR_DIR / "broker"
     _broker_dir.mkdir(exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir),
-                                       "control_folder": str(_broker_dir / "control")}
+                                       "control_folder": str(_broker_dir / "control"),
+                                       "polling_interval": 0.2}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -205,6 +207,7 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "sla.tasks.sweep_clocks_task", "schedule": 60.0},
     "outbox-deliver": {"task": "notifications.tasks.deliver_outbox_task", "schedule": 30.0},
     "reports-export-pickup": {"task": "reports.tasks.export_pickup_task", "schedule": 60.0},
+    "reports-warm-dashboard": {"task": "reports.tasks.warm_dashboard_task", "schedule": 240.0},
 }
 REPORTS_EXPORT_ASYNC_THRESHOLD = env.int("REPORTS_EXPORT_ASYNC_THRESHOLD", default=5000)
 

@@ -88,11 +88,19 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
     return ids
 
 
+DELIVERY_DEBOUNCE_SECONDS = 5
+
+
 def _schedule_delivery():
+    """One delivery task per few seconds is enough: each run sends every pending message, and a
+    burst of changes (a sweep, a batch import) must not flood the queue with identical tasks."""
+    from django.core.cache import cache
+
     from core.tasks import enqueue
     from notifications.tasks import deliver_outbox_task
 
-    enqueue(deliver_outbox_task)
+    if cache.add("notifications:delivery-scheduled", 1, DELIVERY_DEBOUNCE_SECONDS):
+        enqueue(deliver_outbox_task)
 
 
 def notification_mark_read(*, user, notification_id: int) -> bool:

@@ -201,9 +201,13 @@ def resolve_scope(user, unit_code: str | None = None) -> Scope:
         unit = Unit.objects.filter(code=unit_code).first()
         if unit is None or not home.contains(unit):
             raise NotFound("单位不存在或不在您的管辖范围内")
+    return scope_of(unit, is_home=unit.pk == home.pk)
+
+
+def scope_of(unit: Unit, *, is_home: bool = True) -> Scope:
     units = list(Unit.objects.filter(path__startswith=unit.path).order_by("path")
                  .values("id", "code", "name", "path", "depth", "customer_count", "parent_id"))
-    return Scope(unit=unit, units=units, is_home=unit.pk == home.pk)
+    return Scope(unit=unit, units=units, is_home=is_home)
 
 
 def units_for_picker(user) -> list[dict]:
@@ -553,10 +557,11 @@ def breach_list(scope: Scope, now: datetime | None = None, limit: int = BREACH_L
 PERIOD_FIGURES_SECONDS = 300
 
 
-def period_figures(scope: Scope, period: Period) -> dict:
-    """The figures of one month for one subtree, cached briefly (see PERIOD_FIGURES_SECONDS)."""
+def period_figures(scope: Scope, period: Period, *, refresh: bool = False) -> dict:
+    """The figures of one month for one subtree, cached briefly (see PERIOD_FIGURES_SECONDS);
+    `refresh` recomputes them (the beat keeps the province's current month warm)."""
     key = f"reports:period:{scope.unit.pk}:{period.key}:{get_language()}"
-    cached = cache.get(key)
+    cached = None if refresh else cache.get(key)
     if cached is not None:
         return cached
     units = by_unit(scope, period)

@@ -74,3 +74,19 @@ def export_start(*, user, format: str, filters: dict) -> Export:
     job = Export.objects.create(user=user, format=format, filters=filters)
     enqueue(export_tickets_task, job.pk)
     return job
+
+
+@shared_task(name="reports.tasks.warm_dashboard_task")
+def warm_dashboard_task():
+    """Recompute the province's figures for this month before their cache expires, so the
+    managers' dashboard never waits on a month of aggregates."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from accounts.models import Unit
+
+    from .figures import Period, period_figures, scope_of
+
+    for root in Unit.objects.filter(parent__isnull=True):
+        with translation.override(settings.LANGUAGE_CODE):
+            period_figures(scope_of(root), Period.parse(None), refresh=True)

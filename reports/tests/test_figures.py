@@ -143,3 +143,17 @@ def test_definitions_are_documented():
     text = (Path(__file__).resolve().parents[2] / "docs" / "figures.md").read_text()
     for key, definition in figures.DEFINITIONS.items():
         assert definition in text, key
+
+
+def test_month_figures_are_shared_briefly_and_the_beat_refreshes_them(db, users, make_ticket):
+    """A second look within the cache window reuses the figures; the warm-up task recomputes."""
+    from reports.figures import Period, period_figures, scope_of
+    from reports.tasks import warm_dashboard_task
+
+    root = users["viewer"].unit
+    period = Period.parse(None)
+    assert period_figures(scope_of(root), period)["headline"]["current"]["volume"] == 0
+    make_ticket()
+    assert period_figures(scope_of(root), period)["headline"]["current"]["volume"] == 0  # cached
+    warm_dashboard_task()
+    assert period_figures(scope_of(root), period)["headline"]["current"]["volume"] == 1
