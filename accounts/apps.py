@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "组织与用户"
 
     def ready(self):
-        from accounts import signals  # noqa: F401  (login / failed-login / logout audit log)
+        from accounts import middleware, signals  # noqa: F401  (session renewal; login audit log)
