@@ -83,3 +83,33 @@ def make_ticket(users, category):
         return ticket
 
     return make
+
+
+# A complaint of station A (GS-A1-1) at each step of the loop, moved there by the real services.
+@pytest.fixture
+def dispatched(make_ticket, users, units):
+    from complaints.services import ticket_dispatch
+
+    return ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
+
+
+@pytest.fixture
+def contacted(dispatched, users):
+    from complaints.services import ticket_contact
+
+    return ticket_contact(ticket=dispatched, actor=users["station_a"], method="phone")
+
+
+@pytest.fixture
+def replied(contacted, users):
+    from complaints.services import ticket_reply
+
+    return ticket_reply(ticket=contacted, actor=users["station_a"], substantiated=True, cause="态度问题",
+                        measures="批评教育", reply_text="已致歉")
+
+
+@pytest.fixture
+def reviewed(replied, users):
+    from complaints.services import ticket_review
+
+    return ticket_review(ticket=replied, actor=users["supervisor"], approved=True)

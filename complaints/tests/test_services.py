@@ -47,22 +47,6 @@ def reply(ticket, actor):
                         reply_text="答复")
 
 
-@pytest.fixture
-def dispatched(make_ticket, users, units):
-    return ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
-
-
-@pytest.fixture
-def contacted(dispatched, users):
-    return ticket_contact(ticket=dispatched, actor=users["station_a"], method="phone")
-
-
-@pytest.fixture
-def reviewed(contacted, users):
-    ticket = reply(contacted, users["station_a"])
-    return ticket_review(ticket=ticket, actor=users["supervisor"], approved=True)
-
-
 class TestIntake:
     def test_number_is_date_based_and_unique(self, make_ticket):
         a, b = make_ticket(), make_ticket(customer_phone="13900000000", account_no="1")

@@ -7,11 +7,7 @@ from django.urls import reverse
 
 from complaints.models import Attachment, ExtensionRequest, Status, SupervisionOrder, Ticket
 from complaints.services import (
-    ticket_contact,
-    ticket_dispatch,
     ticket_extension_request,
-    ticket_reply,
-    ticket_review,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,27 +29,6 @@ def msgs(response):
 
 def fresh(ticket):
     return Ticket.objects.get(pk=ticket.pk)
-
-
-@pytest.fixture
-def dispatched(make_ticket, users, units):
-    return ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
-
-
-@pytest.fixture
-def contacted(dispatched, users):
-    return ticket_contact(ticket=dispatched, actor=users["station_a"], method="phone")
-
-
-@pytest.fixture
-def replied(contacted, users):
-    return ticket_reply(ticket=contacted, actor=users["station_a"], substantiated=True, cause="态度问题",
-                        measures="批评教育", reply_text="已致歉")
-
-
-@pytest.fixture
-def reviewed(replied, users):
-    return ticket_review(ticket=replied, actor=users["supervisor"], approved=True)
 
 
 # --- dispatch -------------------------------------------------------------------------------
