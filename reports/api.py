@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from . import figures
 from .access import BULLETIN_ROLES, DASHBOARD_ROLES, require_roles
-from .selectors import bulletin_groups, bulletin_tickets
+from .bulletin import bulletin_groups
 
 PARAMETERS = [
     OpenApiParameter("month", OpenApiTypes.STR, description="统计月份，格式 YYYY-MM；缺省为本月。"
@@ -67,25 +67,25 @@ class ReportBulletinApi(APIView):
     def get(self, request):
         require_roles(request.user, BULLETIN_ROLES)
         scope, period = _context(request)
-        groups = bulletin_groups(list(bulletin_tickets(scope, period)))
+        groups = bulletin_groups(scope, period)
         return Response({
             "period": {"month": period.key, "label": period.label},
             "unit": {"code": scope.unit.code, "name": scope.unit.name},
             "definition": figures.DEFINITIONS["bulletin"],
-            "figures": figures.headline(scope, period)["figures"],
+            "figures": figures.shared_headline(scope, period)["figures"],
             "groups": [{
-                "unit": {"code": g["unit"].code, "name": g["unit"].name} if g["unit"] else None,
-                "count": len(g["tickets"]), "at_fault": g["at_fault"],
+                "unit": {"code": g["code"], "name": g["name"]} if g["code"] else None,
+                "count": len(g["cases"]), "at_fault": g["at_fault"],
                 "tickets": [{
-                    "number": t.number, "channel": t.channel, "category": str(t.category) if t.category_id else None,
-                    "description": t.description, "status": t.status,
-                    "course": {"received_at": _iso(t.received_at), "dispatched_at": _iso(t.dispatched_at),
-                               "replied_at": _iso(t.replied_at), "closed_at": _iso(t.closed_at),
-                               "redispatch_count": t.redispatch_count},
-                    "cause": t.cause, "at_fault": t.at_fault, "measures": t.measures,
-                    "accountabilities": [{"unit": a.unit.code, "unit_name": a.unit.name, "person": a.person,
-                                          "decision": a.decision, "decision_label": a.get_decision_display(),
-                                          "note": a.note} for a in t.accountabilities.all()],
-                } for t in g["tickets"]],
+                    "number": c["number"], "channel": c["channel"], "category": c["category"] or None,
+                    "description": c["description"], "status": c["status"],
+                    "course": {"received_at": _iso(c["received_at"]), "dispatched_at": _iso(c["dispatched_at"]),
+                               "replied_at": _iso(c["replied_at"]), "closed_at": _iso(c["closed_at"]),
+                               "redispatch_count": c["redispatch_count"], "text": c["course"]},
+                    "cause": c["cause"], "at_fault": c["at_fault"], "measures": c["measures"],
+                    "accountabilities": [{"unit": a["unit__code"], "unit_name": a["unit__name"], "person": a["person"],
+                                          "decision": a["decision"], "decision_label": a["decision_label"],
+                                          "note": a["note"]} for a in c["accountabilities"]],
+                } for c in g["cases"]],
             } for g in groups],
         })

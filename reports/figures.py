@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr, TruncDay, TruncMonth
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -21,14 +21,9 @@ from django.utils.translation import get_language
 from accounts.models import Unit
 from accounts.scoping import visible_unit_ids
 from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, SlaState, Status, Ticket
+from complaints.selectors import clock_state_q  # the list's own filter: a chart counts what it links to
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from sla.models import Clock, ClockName, ClockState
-
-try:  # the ticket list's own clock filter, so a chart's count equals the list it links to
-    from complaints.selectors import clock_state_q
-except ImportError:  # pragma: no cover - only while complaints.selectors is being written
-    def clock_state_q(state, now=None):
-        return Q(sla_state=state)
 
 SEGMENT = 7  # one materialised-path segment: six digits and a dot ("000012.")
 TREND_MONTHS = 12
@@ -225,10 +220,7 @@ def units_for_picker(user) -> list[dict]:
 def ticket_list_url(scope: Scope | None = None, period: Period | None = None, *, unit_id: int | None = None,
                     **params) -> str:
     """The ticket list (complaints:list) filtered to what a figure counts."""
-    try:
-        base = reverse("complaints:list")
-    except NoReverseMatch:
-        base = "/tickets/"
+    base = reverse("complaints:list")
     query: list[tuple[str, str]] = []
     if unit_id is not None:
         query.append(("unit", str(unit_id)))
@@ -245,10 +237,14 @@ def ticket_list_url(scope: Scope | None = None, period: Period | None = None, *,
 
 
 def ticket_url(number: str) -> str:
-    try:
-        return reverse("complaints:detail", args=[number])
-    except NoReverseMatch:
-        return f"/tickets/{number}/"
+    return reverse("complaints:detail", args=[number])
+
+
+def ticket_url_maker():
+    """number → ticket page URL for long lists: one reverse() rather than one per row (ticket
+    numbers are URL-safe letters, digits and dashes)."""
+    head, _, tail = ticket_url("0").rpartition("0")
+    return lambda number: f"{head}{number}{tail}"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -557,27 +553,37 @@ def breach_list(scope: Scope, now: datetime | None = None, limit: int = BREACH_L
 PERIOD_FIGURES_SECONDS = 300
 
 
+def _shared(kind: str, scope: Scope, period: Period, compute, refresh: bool):
+    key = f"reports:{kind}:{scope.unit.pk}:{period.key}:{get_language()}"
+    value = None if refresh else cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PERIOD_FIGURES_SECONDS)
+    return value
+
+
+def shared_headline(scope: Scope, period: Period, *, refresh: bool = False) -> dict:
+    """headline(), shared like period_figures (the bulletin shows the same figures as the dashboard)."""
+    return _shared("headline", scope, period, lambda: headline(scope, period), refresh)
+
+
 def period_figures(scope: Scope, period: Period, *, refresh: bool = False) -> dict:
     """The figures of one month for one subtree, cached briefly (see PERIOD_FIGURES_SECONDS);
     `refresh` recomputes them (the beat keeps the province's current month warm)."""
-    key = f"reports:period:{scope.unit.pk}:{period.key}:{get_language()}"
-    cached = None if refresh else cache.get(key)
-    if cached is not None:
-        return cached
-    units = by_unit(scope, period)
-    rows = breakdown_rows(scope, period)
-    figures = {
-        "headline": headline(scope, period),
-        **by_channel_and_kind(scope, period, rows),
-        "by_category": by_category(scope, period, rows),
-        "by_unit": units,
-        "ranking": ranking(units),
-        "daily": daily(scope, period),
-        "trend": trend(scope, period),
-        "computed_at": timezone.now().isoformat(),
-    }
-    cache.set(key, figures, PERIOD_FIGURES_SECONDS)
-    return figures
+    def compute():
+        units = by_unit(scope, period)
+        rows = breakdown_rows(scope, period)
+        return {
+            "headline": shared_headline(scope, period, refresh=refresh),
+            **by_channel_and_kind(scope, period, rows),
+            "by_category": by_category(scope, period, rows),
+            "by_unit": units,
+            "ranking": ranking(units),
+            "daily": daily(scope, period),
+            "trend": trend(scope, period),
+            "computed_at": timezone.now().isoformat(),
+        }
+    return _shared("period", scope, period, compute, refresh)
 
 
 def dashboard(scope: Scope, period: Period) -> dict:

@@ -1,37 +1,11 @@
-"""Reads behind the bulletin and the exports; each owns its select_related / prefetch_related."""
-from itertools import groupby
-
-from django.db.models import Prefetch, QuerySet
+"""Reads behind the ticket exports."""
+from django.db.models import QuerySet
 from django.http import QueryDict
 
-from complaints.models import Accountability, Kind, Ticket
-from complaints.permissions import ticket_scope
-
-from .figures import Period, Scope
+from complaints.selectors import ticket_list
 
 EXPORT_FILTER_KEYS = ("q", "status", "channel", "kind", "category", "unit", "severity", "received_from",
                       "received_to", "clock")
-
-
-def bulletin_tickets(scope: Scope, period: Period) -> QuerySet:
-    """Substantiated complaints received in the month, in unit order, with their accountability
-    records — three queries whatever the number of rows."""
-    return (Ticket.objects.filter(scope.q(), period.q(), kind=Kind.COMPLAINT, substantiated=True)
-            .select_related("unit", "category", "category__parent")
-            .prefetch_related(Prefetch("accountabilities",
-                                       queryset=Accountability.objects.select_related("unit")
-                                       .order_by("decided_at", "id")))
-            .order_by("unit__path", "received_at", "id"))
-
-
-def bulletin_groups(tickets) -> list[dict]:
-    """The bulletin's rows grouped by responsible unit (the list is already in unit order)."""
-    groups = []
-    for unit, rows in groupby(tickets, key=lambda t: t.unit):
-        rows = list(rows)
-        groups.append({"unit": unit, "name": unit.name if unit else "未派发", "tickets": rows,
-                       "at_fault": sum(1 for t in rows if t.at_fault)})
-    return groups
 
 
 def export_filters(data) -> dict[str, list[str]]:
@@ -51,10 +25,5 @@ def _query_dict(filters: dict[str, list[str]]) -> QueryDict:
 
 def export_queryset(user, filters: dict[str, list[str]]) -> QuerySet:
     """The ticket list with the same filters as its page (complaints.selectors.ticket_list)."""
-    try:
-        from complaints.selectors import ticket_list
-    except ImportError:  # pragma: no cover - only while complaints.selectors is being written
-        qs = ticket_scope(user).order_by("-received_at", "-id")
-    else:
-        qs = ticket_list(user, _query_dict(filters))
+    qs = ticket_list(user, _query_dict(filters))
     return qs.select_related("category", "category__parent", "unit", "intake_unit", "handler")

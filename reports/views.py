@@ -14,10 +14,11 @@ from core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import figures
 from .access import BULLETIN_ROLES, DASHBOARD_ROLES, require_roles, require_ticket_view
+from .bulletin import bulletin_groups
 from .charts import dashboard_charts
 from .exports import bulletin_xlsx, csv_stream, export_threshold, tickets_xlsx
 from .models import Export
-from .selectors import bulletin_groups, bulletin_tickets, export_filters, export_queryset
+from .selectors import export_filters, export_queryset
 from .tasks import export_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,9 +83,9 @@ def dashboard(request):
 def _bulletin(request):
     require_roles(request.user, BULLETIN_ROLES)
     scope, period = _scope_and_period(request)
-    tickets = list(bulletin_tickets(scope, period))
-    summary = figures.headline(scope, period)
-    return scope, period, summary, bulletin_groups(tickets), len(tickets)
+    groups = bulletin_groups(scope, period)
+    summary = figures.shared_headline(scope, period)
+    return scope, period, summary, groups, sum(len(g["cases"]) for g in groups)
 
 
 @require_GET
@@ -92,13 +93,15 @@ def _bulletin(request):
 @_application_errors
 def bulletin(request):
     scope, period, summary, groups, count = _bulletin(request)
+    url = figures.ticket_url_maker()
     for group in groups:
-        for t in group["tickets"]:
-            t.report_url = figures.ticket_url(t.number)
+        for case in group["cases"]:
+            case["url"] = url(case["number"])
     return render(request, "reports/bulletin.html", {
         "scope": scope, "period": period, "figures": summary["figures"], "groups": groups, "count": count,
         "units": figures.units_for_picker(request.user), "definition": figures.DEFINITIONS["bulletin"],
         "query": _filters_query(scope, period),
+        "uncategorised": gettext("未分类"),
     })
 
 

@@ -83,6 +83,7 @@ def test_bulletin_page_and_excel(world, client, users, django_assert_max_num_que
     assert numbers == [world["T1"].number, world["T3"].number]
     t1 = rows[2]
     assert t1[11] == "是" and t1[13] == "张三" and t1[14].startswith("通报批评")
+    assert ws.cell(3, 7).alignment.wrap_text and ws.column_dimensions["G"].width == 40  # 诉求内容 readable
     summary = {r[0]: r[1] for r in wb["本月指标"].iter_rows(min_row=2, values_only=True)}
     assert summary["属实投诉"] == 2 and summary["回访满意率"] == "66.7%"
 
