@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "组织与用户"
 
     def ready(self):
-        from accounts import middleware, signals  # noqa: F401  (session renewal; login audit log)
+        from accounts import grants, middleware, signals  # noqa: F401  (grant cache; session renewal; login log)

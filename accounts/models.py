@@ -99,10 +99,9 @@ class User(AbstractUser):
 
     @property
     def role_codes(self) -> frozenset[str]:
-        # Cached on the instance: one query per request, not one per check.
-        if not hasattr(self, "_role_codes"):
-            self._role_codes = frozenset(self.groups.values_list("name", flat=True))
-        return self._role_codes
+        from .grants import grants  # shared cache, no query on most requests
+
+        return grants(self).roles
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes.intersection(roles))
