@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
+from core.choices import ChoiceLabels
 
 
 class Channel(models.TextChoices):
@@ -127,7 +128,7 @@ class ServiceArea(models.Model):
         return self.name
 
 
-class Ticket(models.Model):
+class Ticket(ChoiceLabels, models.Model):
     number = models.CharField(_("工单编号"), max_length=20, unique=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
@@ -233,7 +234,7 @@ class Ticket(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class TicketEvent(models.Model):
+class TicketEvent(ChoiceLabels, models.Model):
     """The readable timeline: who did what, when, from which state to which."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
@@ -253,7 +254,7 @@ class TicketEvent(models.Model):
         indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(ChoiceLabels, models.Model):
     class Method(models.TextChoices):
         PHONE = "phone", _("电话")
         SMS = "sms", _("短信")
@@ -296,7 +297,7 @@ class Attachment(models.Model):
         verbose_name_plural = _("附件")
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChoiceLabels, models.Model):
     class Decision(models.TextChoices):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已批准")
@@ -322,7 +323,7 @@ class ExtensionRequest(models.Model):
         indexes = [models.Index(fields=["decision"], name="extension_decision")]
 
 
-class SupervisionOrder(models.Model):
+class SupervisionOrder(ChoiceLabels, models.Model):
     """督办单 or 投诉风险预警单 issued on a ticket, by a person or automatically on breach."""
 
     class OrderKind(models.TextChoices):
@@ -346,7 +347,7 @@ class SupervisionOrder(models.Model):
         indexes = [models.Index(fields=["closed_at", "issued_at"], name="supervision_open")]
 
 
-class Callback(models.Model):
+class Callback(ChoiceLabels, models.Model):
     class Result(models.TextChoices):
         SATISFIED = "satisfied", _("满意")
         UNSATISFIED = "unsatisfied", _("不满意")
@@ -365,7 +366,7 @@ class Callback(models.Model):
         ordering = ["at"]
 
 
-class TicketLink(models.Model):
+class TicketLink(ChoiceLabels, models.Model):
     class LinkKind(models.TextChoices):
         REPEAT = "repeat", _("重复投诉")
         ESCALATED = "escalated", _("越级投诉")
@@ -381,7 +382,7 @@ class TicketLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["ticket", "other", "kind"], name="link_unique")]
 
 
-class Accountability(models.Model):
+class Accountability(ChoiceLabels, models.Model):
     """考核: who is responsible for an at-fault complaint and what was decided (四不放过)."""
 
     class Decision(models.TextChoices):

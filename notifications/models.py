@@ -4,8 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 
-class Notification(models.Model):
+
+class Notification(ChoiceLabels, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     ticket = models.ForeignKey("complaints.Ticket", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+")

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 
-class Export(models.Model):
+
+class Export(ChoiceLabels, models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("排队中")
         RUNNING = "running", _("生成中")

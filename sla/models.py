@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import RegionType, Unit
 from complaints.models import Channel, Kind, ServiceType, Severity, Ticket
+from core.choices import ChoiceLabels
 
 
 class CalendarDay(models.Model):
@@ -67,7 +68,7 @@ class LimitUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
 
 
-class ClockPolicy(models.Model):
+class ClockPolicy(ChoiceLabels, models.Model):
     """How long a clock runs for the tickets it matches. Blank criteria match anything; among
     the matching rows the highest priority wins, then the most specific."""
 
@@ -105,7 +106,7 @@ class ClockState(models.TextChoices):
 ACTIVE_CLOCK_STATES = [ClockState.RUNNING, ClockState.WARNING]
 
 
-class Clock(models.Model):
+class Clock(ChoiceLabels, models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
     name = models.CharField(_("计时项"), max_length=16, choices=ClockName.choices)
     policy = models.ForeignKey(ClockPolicy, null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,5 +1,7 @@
 """Small input and output serializers of the ticket API. Inputs only check shape (types, enums,
 lengths matching the model); every business rule lives in complaints.services."""
+import copy
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -24,6 +26,7 @@ from complaints.models import (
 )
 from complaints.permissions import customer_view
 from complaints.services import TRANSITIONS, allowed_actions
+from core.choices import labels
 from sla.models import ClockName, ClockState
 
 User = get_user_model()
@@ -31,18 +34,41 @@ ACTION_LABELS = {"register": "受理登记", **{name: t.label for name, t in TRA
 MAX_VERSION = 2**31 - 1
 
 
-def label(source: str, help_text: str = ""):
-    return serializers.CharField(source=source, read_only=True, help_text=help_text or "中文(或请求语言)标签")
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice field's value in the request's language (core.choices.labels: a
+    dictionary lookup, where source="get_x_display" costs a signature inspection per row)."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return labels(self.choices).get(value, value)
+
+
+def label(source: str, choices, help_text: str = ""):
+    return ChoiceLabelField(choices, source=source, help_text=help_text or "中文(或请求语言)标签")
+
+
+class OutputSerializer(serializers.Serializer):
+    """A read-only output serializer. DRF re-creates every declared field for each serializer
+    instance (Field.__deepcopy__ re-runs __init__), a fifth of an intake request; output fields are
+    never mutated, so plain ones are copied shallowly. Nested serializers keep DRF's deep copy:
+    they hold bound children of their own."""
+
+    def get_fields(self):
+        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+                for name, field in self._declared_fields.items()}
 
 
 # --- references ---------------------------------------------------------------------------
 
-class UnitRefSerializer(serializers.Serializer):
+class UnitRefSerializer(OutputSerializer):
     code = serializers.CharField(help_text="单位编码")
     name = serializers.CharField(help_text="单位名称")
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(OutputSerializer):
     username = serializers.CharField(help_text="登录名")
     name = serializers.SerializerMethodField(help_text="姓名")
 
@@ -50,7 +76,7 @@ class UserRefSerializer(serializers.Serializer):
         return obj.get_full_name() or obj.username
 
 
-class CategoryRefSerializer(serializers.Serializer):
+class CategoryRefSerializer(OutputSerializer):
     code = serializers.CharField(help_text="分类项目编码")
     name = serializers.CharField(help_text="分类项目名称")
     class_code = serializers.SerializerMethodField(help_text="所属大类编码")
@@ -72,7 +98,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "parent", "sort", "active"]
 
 
-class CustomerOutSerializer(serializers.Serializer):
+class CustomerOutSerializer(OutputSerializer):
     name = serializers.CharField(help_text="客户姓名；举报人信息对无权查看者显示为“(举报人信息保密)”")
     phone = serializers.CharField(help_text="联系电话(已脱敏，如 138****8000)")
     account_no = serializers.CharField(help_text="户号")
@@ -92,21 +118,21 @@ class CustomerInSerializer(serializers.Serializer):
 
 # --- ticket output ------------------------------------------------------------------------
 
-class TicketListSerializer(serializers.Serializer):
+class TicketListSerializer(OutputSerializer):
     number = serializers.CharField(help_text="工单编号")
     channel = serializers.ChoiceField(Channel.choices, help_text="受理渠道")
-    channel_label = label("get_channel_display")
+    channel_label = label("channel", Channel)
     kind = serializers.ChoiceField(Kind.choices, help_text="诉求类型")
-    kind_label = label("get_kind_display")
+    kind_label = label("kind", Kind)
     service_type = serializers.ChoiceField(ServiceType.choices, help_text="服务类型(服务申请类)")
-    service_type_label = label("get_service_type_display")
+    service_type_label = label("service_type", ServiceType)
     category = CategoryRefSerializer(allow_null=True, help_text="投诉分类")
     severity = serializers.ChoiceField(Severity.choices, help_text="级别")
-    severity_label = label("get_severity_display")
+    severity_label = label("severity", Severity)
     status = serializers.ChoiceField(Status.choices, help_text="状态")
-    status_label = label("get_status_display")
+    status_label = label("status", Status)
     sla_state = serializers.ChoiceField(SlaState.choices, help_text="未完成时限中最差的状态")
-    sla_state_label = label("get_sla_state_display")
+    sla_state_label = label("sla_state", SlaState)
     next_due_at = serializers.DateTimeField(allow_null=True, help_text="最近一个未完成时限的到期时间")
     received_at = serializers.DateTimeField(help_text="受理时间(带时区，+08:00)")
     customer = serializers.SerializerMethodField(help_text="客户信息(电话脱敏；举报人按权限保密)")
@@ -125,27 +151,27 @@ class TicketListSerializer(serializers.Serializer):
         return reverse("api-ticket-detail", args=[obj.number])
 
 
-class ClockSerializer(serializers.Serializer):
+class ClockSerializer(OutputSerializer):
     name = serializers.ChoiceField(ClockName.choices, help_text="计时项")
-    name_label = label("get_name_display")
+    name_label = label("name", ClockName)
     started_at = serializers.DateTimeField(help_text="开始时间")
     due_at = serializers.DateTimeField(help_text="到期时间")
     warn_at = serializers.DateTimeField(help_text="预警时刻")
     state = serializers.ChoiceField(ClockState.choices, help_text="running 计时中 / warning 预警 / met 按时完成 / "
                                                                   "breached 超时 / cancelled 已取消")
-    state_label = label("get_state_display")
+    state_label = label("state", ClockState)
     completed_at = serializers.DateTimeField(allow_null=True, help_text="完成时间；未完成为 null")
     extended_days = serializers.IntegerField(help_text="已批准延期的工作日数")
     calendar_known = serializers.BooleanField(help_text="到期计算所用年度节假日是否已知")
 
 
-class LinkSerializer(serializers.Serializer):
+class LinkSerializer(OutputSerializer):
     kind = serializers.ChoiceField(TicketLink.LinkKind.choices, help_text="关联类型")
-    kind_label = label("get_kind_display")
+    kind_label = label("kind", TicketLink.LinkKind)
     number = serializers.CharField(source="other.number", help_text="关联工单编号")
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(OutputSerializer):
     at = serializers.DateTimeField(help_text="时间")
     action = serializers.CharField(help_text="动作(register、dispatch、contact …)")
     action_label = serializers.SerializerMethodField(help_text="动作名称")
@@ -159,7 +185,7 @@ class EventSerializer(serializers.Serializer):
         return ACTION_LABELS.get(obj.action, obj.action)
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(OutputSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="原文件名")
     content_type = serializers.CharField(help_text="文件类型")
@@ -175,7 +201,7 @@ class AttachmentSerializer(serializers.Serializer):
 class TicketDetailSerializer(TicketListSerializer):
     description = serializers.CharField(help_text="诉求内容")
     mood = serializers.ChoiceField(Mood.choices, help_text="客户情绪")
-    mood_label = label("get_mood_display")
+    mood_label = label("mood", Mood)
     regulator_ref = serializers.CharField(help_text="12398 转办编号")
     regulator_due_at = serializers.DateTimeField(allow_null=True, help_text="监管要求办结时间")
     paid_at = serializers.DateTimeField(allow_null=True, help_text="缴费时间(欠费复电)")

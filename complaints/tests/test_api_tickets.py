@@ -146,6 +146,17 @@ def test_lang_parameter_and_accept_language(client_as, make_ticket):
     assert client.get(f"/api/v1/tickets/{ticket.number}/")["Content-Language"] == "zh-hans"
 
 
+def test_labels_follow_the_language_of_each_request(client_as, make_ticket):
+    ticket = make_ticket()
+    client = client_as("supervisor")
+    url = f"/api/v1/tickets/{ticket.number}/"
+    for _ in range(2):  # labels are built once per language and must not stick to the first one
+        zh, en = client.get(url).json(), client.get(url + "?lang=en").json()
+        assert (zh["status_label"], zh["channel_label"]) == ("已受理", "95598电话")
+        assert (en["status_label"], en["channel_label"]) == ("Registered", "95598 phone")
+        assert en["clocks"][0]["state_label"] == "Running"
+
+
 # --- list -----------------------------------------------------------------------------------
 
 def test_list_is_scoped_and_cursor_paginated(client_as, make_ticket, users, units):
