@@ -7,6 +7,7 @@ One cache round trip per request replaces three queries.
 """
 from uuid import uuid4
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -69,7 +70,12 @@ def retire_all(**_kwargs) -> None:
 
 
 class CachedModelBackend(ModelBackend):
-    """Django's ModelBackend with its permission set read through `grants`."""
+    """Django's ModelBackend with its permission set read through `grants`, and the signed-in user
+    loaded with their unit (every page scopes by it)."""
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -78,8 +84,6 @@ class CachedModelBackend(ModelBackend):
 
 
 def _edits_grants(sender) -> bool:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()
     return sender in (user.groups.through, user.user_permissions.through, Group.permissions.through)
 

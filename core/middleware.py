@@ -10,6 +10,7 @@ DatabaseErrorMiddleware — when the database connection drops mid-request the s
 transaction has rolled back; the user gets a clean 503 in Chinese (JSON under /api/) instead of
 a 500 page, and nothing half-written.
 """
+import functools
 import logging
 import time
 
@@ -65,14 +66,15 @@ def login_failures(ip: str) -> int:
         return 0
 
 
-def _login_paths() -> set[str]:
+@functools.cache
+def _login_paths() -> frozenset[str]:
     paths = set()
     for name in LOGIN_URL_NAMES:
         try:
             paths.add(reverse(name))
         except NoReverseMatch:
             continue
-    return paths
+    return frozenset(paths)
 
 
 class LoginThrottleMiddleware:
