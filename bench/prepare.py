@@ -68,7 +68,8 @@ def main():
             "login": url("login"), "healthz": url("healthz"), "list": url("complaints:list"),
             "my_work": url("complaints:my_work"),
             "detail": url("complaints:detail", "NUMBER"), "dashboard": url("reports:dashboard"),
-            "api_tickets": url("api-tickets"), "api_detail": url("api-ticket-detail", "NUMBER"),
+            "api_tickets": url("api-tickets"), "api_batch": url("api-tickets-batch"),
+            "api_detail": url("api-ticket-detail", "NUMBER"),
         },
     }))
 

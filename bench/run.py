@@ -38,6 +38,7 @@ PASSWORD = "Demo@12345"
 TARGETS = {
     "intake": "≤ 15 ms, p95 ≤ 40 ms, ≤ 12 q",
     "throughput": "≥ 300 /s",
+    "throughput_batch": "≥ 300 /s",
     "queue_first": "≤ 60 ms, ≤ 10 q",
     "queue_deep": "≤ 100 ms, ≤ 10 q",
     "my_work": "≤ 60 ms, ≤ 10 q",
@@ -220,7 +221,10 @@ def measure(session, method: str, url_fn, *, warmup: int, n: int, body_fn=None, 
     return result
 
 
-def throughput(make_session, url: str, body_fn, *, clients: int, seconds: float, ok=(201,)):
+BATCH = 50  # tickets per POST /api/v1/tickets/batch/ in the batch throughput test
+
+
+def throughput(make_session, url: str, body_fn, *, clients: int, seconds: float, ok=(201,), created=lambda r: 1):
     counts, errors = [0] * clients, [0] * clients
     stop_at = [0.0]
 
@@ -232,7 +236,7 @@ def throughput(make_session, url: str, body_fn, *, clients: int, seconds: float,
             try:
                 r = s.post(url, json=body_fn(k * 1_000_000 + i), allow_redirects=False, timeout=60)
                 if r.status_code in ok:
-                    counts[k] += 1
+                    counts[k] += created(r)
                 else:
                     errors[k] += 1
             except requests.RequestException:
@@ -332,6 +336,13 @@ def bench_ours(args, env) -> dict:
         log(f"intake throughput: {args.clients} clients × {args.seconds:.0f} s")
         R["throughput"] = throughput(lambda: api(tokens["agent"]), base + urls["api_tickets"], intake_body(phones),
                                      clients=args.clients, seconds=args.seconds)
+        if urls.get("api_batch"):
+            log(f"batch intake throughput: {args.clients} clients × {args.seconds:.0f} s, {BATCH} per request")
+            one = intake_body(phones)
+            R["throughput_batch"] = throughput(
+                lambda: api(tokens["agent"]), base + urls["api_batch"],
+                lambda i: {"tickets": [one(i * BATCH + j) for j in range(BATCH)]},
+                clients=args.clients, seconds=args.seconds, ok=(200,), created=lambda r: r.json()["created"])
     finally:
         stop(proc)
     log("SLA sweep (in-process)")
@@ -357,7 +368,8 @@ def bench_ours(args, env) -> dict:
 ROWS = [
     ("baseline", "baseline: /healthz (no ticket work; shows the machine's overhead)", None),
     ("intake", "intake POST /api/v1/tickets/ (clocks, history, timeline)", "create"),
-    ("throughput", "intake throughput, concurrent clients", "create_throughput"),
+    ("throughput", "intake throughput, concurrent clients, one ticket per POST", "create_throughput"),
+    ("throughput_batch", f"intake throughput, concurrent clients, batch API ({BATCH} per POST)", None),
     ("queue_first", "unit queue (station_a, /tickets/), first page", "list_first"),
     ("queue_deep", "unit queue, page deep in the list (keyset cursor)", "list_deep"),
     ("my_work", "unit work list /queue/my-work/ (open, nearest due)", None),

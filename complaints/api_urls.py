@@ -15,6 +15,7 @@ ACTIONS = [
 urlpatterns = [
     path("categories/", v.CategoryListApi.as_view(), name="api-categories"),
     path("tickets/", v.TicketListApi.as_view(), name="api-tickets"),
+    path("tickets/batch/", v.TicketBatchApi.as_view(), name="api-tickets-batch"),
     path("tickets/<str:number>/", v.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/attachments/", v.TicketAttachmentUploadApi.as_view(), name="api-ticket-attachments"),
     path("tickets/<str:number>/attachments/<str:attachment_id>/", v.TicketAttachmentDownloadApi.as_view(),

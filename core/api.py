@@ -26,6 +26,13 @@ def _flatten(detail) -> dict:
     return {"non_field_errors": [str(x) for x in detail] if isinstance(detail, list) else [str(detail)]}
 
 
+def invalid_error(detail) -> dict:
+    """The error object for a serializer's errors (a ValidationError's detail)."""
+    fields = _flatten(detail)
+    first = next((v[0] for v in fields.values() if isinstance(v, list) and v), gettext("输入有误"))
+    return {"code": "invalid", "message": gettext("输入有误：%(error)s") % {"error": first}, "fields": fields}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return error_response(exc.status, exc.code, exc.message, exc.fields)
@@ -39,10 +46,8 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
-        first = next((v[0] for v in fields.values() if isinstance(v, list) and v), gettext("输入有误"))
-        return error_response(400, "invalid", gettext("输入有误：%(error)s") % {"error": first}, fields,
-                              headers=_headers(response))
+        error = invalid_error(exc.detail)
+        return error_response(400, error["code"], error["message"], error["fields"], headers=_headers(response))
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     code = _CODES.get(response.status_code, getattr(exc, "default_code", "error"))
     message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)

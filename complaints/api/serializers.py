@@ -249,10 +249,23 @@ def text(max_length: int, help_text: str, *, required: bool = False):
                                  help_text=help_text)
 
 
+class CategoryCodeField(serializers.SlugRelatedField):
+    """A category item by code; from context["categories"] ({code: Category}, read once for a batch)
+    when given, else one query."""
+
+    def to_internal_value(self, data):
+        categories = self.context.get("categories")
+        if categories is None:
+            return super().to_internal_value(data)
+        if isinstance(data, str) and data in categories:
+            return categories[data]
+        self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+
+
 class TicketIntakeSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(Channel.choices, help_text="受理渠道")
     kind = serializers.ChoiceField(Kind.choices, help_text="诉求类型")
-    category = serializers.SlugRelatedField(
+    category = CategoryCodeField(
         slug_field="code", queryset=Category.objects.filter(active=True, parent__isnull=False).select_related("parent"),
         required=False,
         allow_null=True, help_text="分类项目编码(见 /api/v1/categories/，须为具体项目而非大类)；投诉必填")
@@ -271,6 +284,32 @@ class TicketIntakeSerializer(serializers.Serializer):
     regulator_ref = text(40, "12398 转办编号")
     regulator_due_at = serializers.DateTimeField(required=False, allow_null=True, help_text="监管要求办结时间")
     paid_at = serializers.DateTimeField(required=False, allow_null=True, help_text="缴费时间(欠费复电必填)")
+
+
+class TicketBatchItemSerializer(TicketIntakeSerializer):
+    idempotency_key = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="",
+        help_text="本条的幂等键(对方系统的工单号等)：同一用户再次提交同一键时不重复登记，答复 existing")
+
+    def validate_idempotency_key(self, value: str) -> str:
+        if not value.isprintable():
+            raise serializers.ValidationError("幂等键只能包含可打印字符")
+        return value
+
+
+class TicketBatchSerializer(serializers.Serializer):
+    """Documents the batch body; the view checks each item on its own, so one bad item refuses only itself."""
+    tickets = TicketBatchItemSerializer(many=True, help_text="待登记的工单，1–100 条")
+
+
+class TicketBatchResultSerializer(OutputSerializer):
+    index = serializers.IntegerField(help_text="在请求 tickets 中的位置(从 0 起)")
+    result = serializers.ChoiceField(["created", "existing", "invalid"],
+                                     help_text="created 已登记 / existing 幂等键已登记过 / invalid 未登记(见 error)")
+    number = serializers.CharField(allow_null=True, help_text="工单编号")
+    url = serializers.CharField(allow_null=True, help_text="工单详情地址")
+    error = serializers.DictField(allow_null=True,
+                                  help_text="未登记的原因：{code, message, fields}，与单条受理的错误相同")
 
 
 class DispatchSerializer(serializers.Serializer):

@@ -1,9 +1,16 @@
 """The ticket API: one class per operation, each a thin call into complaints.services (writes)
 or complaints.selectors (reads). No business rule lives here."""
 from django.http import FileResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -11,6 +18,7 @@ from rest_framework.response import Response
 from complaints import selectors, services
 from complaints.models import Category
 from complaints.permissions import access_ticket
+from core.api import invalid_error
 from core.errors import NotFound, ValidationFailed
 
 from . import serializers as s
@@ -106,16 +114,7 @@ class TicketListApi(ApiView):
                                    fields={"Idempotency-Key": ["最长 100 个可打印字符"]})
         serializer = s.TicketIntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        d = serializer.validated_data
-        customer = d["customer"]
-        data = services.IntakeData(
-            channel=d["channel"], kind=d["kind"], category=d.get("category"), severity=d.get("severity"),
-            service_type=d.get("service_type", ""), received_at=d.get("received_at"),
-            customer_name=customer["name"], customer_phone=customer.get("phone", ""),
-            account_no=customer.get("account_no", ""), address=customer.get("address", ""),
-            description=d["description"], mood=d.get("mood") or "calm", service_area=d.get("service_area"),
-            regulator_ref=d.get("regulator_ref", ""), regulator_due_at=d.get("regulator_due_at"),
-            paid_at=d.get("paid_at"))
+        data = _intake_data(serializer.validated_data)
         try:
             ticket, created = services.ticket_register(actor=request.user, data=data, idempotency_key=key)
         except ValidationFailed as exc:
@@ -126,6 +125,66 @@ class TicketListApi(ApiView):
         fresh = selectors.ticket_as_written(ticket)
         return Response(s.TicketDetailSerializer(fresh, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
+
+
+def _intake_data(d: dict) -> services.IntakeData:
+    customer = d["customer"]
+    return services.IntakeData(
+        channel=d["channel"], kind=d["kind"], category=d.get("category"), severity=d.get("severity"),
+        service_type=d.get("service_type", ""), received_at=d.get("received_at"),
+        customer_name=customer["name"], customer_phone=customer.get("phone", ""),
+        account_no=customer.get("account_no", ""), address=customer.get("address", ""),
+        description=d["description"], mood=d.get("mood") or "calm", service_area=d.get("service_area"),
+        regulator_ref=d.get("regulator_ref", ""), regulator_due_at=d.get("regulator_due_at"),
+        paid_at=d.get("paid_at"))
+
+
+class TicketBatchApi(ApiView):
+    """POST several tickets at once: how another system (the 95598 platform, a 12398 transfer
+    interface) hands over what it received."""
+
+    @extend_schema(
+        tags=[TAG_TICKETS], summary="批量受理登记", operation_id="tickets_batch_create",
+        description="一次登记 1–100 张工单，规则与单条受理相同(编号、重复/越级识别、时限)。每条单独校验："
+                    "有误的一条答复 invalid 及原因，不影响其他条；results 与 tickets 一一对应、顺序相同。"
+                    "每条可带 idempotency_key，重试时已登记的答复 existing，不会重复登记。",
+        parameters=[LANG_PARAM], request=s.TicketBatchSerializer,
+        responses={200: inline_serializer("TicketBatchResponse", {
+            "created": serializers.IntegerField(), "existing": serializers.IntegerField(),
+            "invalid": serializers.IntegerField(), "results": s.TicketBatchResultSerializer(many=True)}),
+            **WRITE_ERRORS})
+    def post(self, request):
+        items = request.data.get("tickets") if isinstance(request.data, dict) else None
+        if not isinstance(items, list) or not 1 <= len(items) <= services.MAX_BATCH:
+            raise ValidationFailed(f"tickets 须为 1–{services.MAX_BATCH} 条工单的列表",
+                                   fields={"tickets": [f"须为 1–{services.MAX_BATCH} 条工单的列表"]})
+        results, valid = [None] * len(items), []
+        # One serializer checks every item (its fields are built once) against categories read once.
+        categories = {c.code: c for c in Category.objects.filter(active=True, parent__isnull=False)
+                      .select_related("parent")}
+        checker = s.TicketBatchItemSerializer(context={"categories": categories})
+        for index, item in enumerate(items):
+            try:
+                valid.append((index, checker.run_validation(item)))
+            except exceptions.ValidationError as exc:
+                results[index] = _invalid(index, invalid_error(exc.detail))
+        outcomes = services.tickets_register(
+            actor=request.user, items=[(_intake_data(d), d["idempotency_key"].strip()) for _i, d in valid])
+        for (index, _d), outcome in zip(valid, outcomes, strict=True):
+            if isinstance(outcome, ValidationFailed):
+                fields = _nest_customer(outcome.fields)
+                results[index] = _invalid(index, {"code": outcome.code, "message": outcome.message, "fields": fields})
+            else:
+                ticket, created = outcome
+                results[index] = {"index": index, "result": "created" if created else "existing",
+                                  "number": ticket.number, "url": reverse("api-ticket-detail", args=[ticket.number]),
+                                  "error": None}
+        counts = {name: sum(1 for r in results if r["result"] == name) for name in ("created", "existing", "invalid")}
+        return Response({**counts, "results": results})
+
+
+def _invalid(index: int, error: dict) -> dict:
+    return {"index": index, "result": "invalid", "number": None, "url": None, "error": error}
 
 
 def _query_dict(request) -> dict:

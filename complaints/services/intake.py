@@ -2,6 +2,7 @@
 severity raise, the starting clocks, and the supervision office told at once of major ones."""
 import time
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -28,7 +29,7 @@ from core.errors import PermissionDenied, ValidationFailed
 from sla.models import Clock
 from sla.services import clocks_for_new_ticket
 
-from .numbering import next_number
+from .numbering import next_numbers
 
 FUTURE_SKEW = timedelta(minutes=5)
 OLDEST_RECEIVED = timedelta(days=366)
@@ -135,20 +136,66 @@ def match_service_area(address: str) -> ServiceArea | None:
     return next((area for word, area in _area_keywords() if word in address), None)
 
 
+MAX_BATCH = 100  # tickets per transaction
+
+
+@dataclass
+class _Pending:
+    """A valid item, prepared: the unsaved ticket, the earlier tickets it links to, and then the rows
+    written with it."""
+    index: int
+    ticket: Ticket
+    links: list[tuple[Ticket, str]]
+    key: str
+    written: dict = dataclass_field(default_factory=dict)
+
+
 def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tuple[Ticket, bool]:
     """Register a ticket. Returns (ticket, created); a repeated idempotency key returns the
     first ticket with created=False."""
+    outcome = tickets_register(actor=actor, items=[(data, idempotency_key)])[0]
+    if isinstance(outcome, ValidationFailed):
+        raise outcome
+    return outcome
+
+
+def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tuple[Ticket, bool] | ValidationFailed]:
+    """Register several tickets (a batch pushed by another system) with the rules of one: each item
+    gets (ticket, created) or the ValidationFailed that refused it, in order. Valid items are written
+    together — one INSERT per table — in transactions that hold no more than MAX_BATCH tickets."""
     if not actor.has_perm("complaints.intake_ticket"):
         raise PermissionDenied(gettext("您的角色无权受理工单"))
     if actor.unit_id is None:
         raise PermissionDenied(gettext("您的账号未设置所属单位，不能受理工单"))
     now = timezone.now()
-    _validate(data, now)
-    if idempotency_key:
-        previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("ticket").first()
-        if previous:
-            return previous.ticket, False
+    outcomes: list = [None] * len(items)
+    keys = [key for _data, key in items if key]
+    seen = {row.key: row.ticket for row in IdempotencyKey.objects.filter(user=actor, key__in=keys)
+            .select_related("ticket")} if keys else {}
+    pending: list[_Pending] = []
+    callers: set[str] = set()
+    for index, (data, key) in enumerate(items):
+        try:
+            _validate(data, now)
+        except ValidationFailed as exc:
+            outcomes[index] = exc
+            continue
+        if key and key in seen:
+            outcomes[index] = (seen[key], False)
+            continue
+        caller = {f"p:{data.customer_phone.strip()}", f"a:{data.account_no.strip()}"} - {"p:", "a:"}
+        if callers & caller:  # the same caller twice: the second must see the first as an earlier ticket
+            _write(actor, pending, now, outcomes)
+            pending, callers = [], set()
+        pending.append(_prepare(actor, data, key, index, now))
+        callers |= caller
+        if key:
+            seen[key] = pending[-1].ticket
+    _write(actor, pending, now, outcomes)
+    return outcomes
 
+
+def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime) -> _Pending:
     ticket = Ticket(
         channel=data.channel, kind=data.kind, service_type=data.service_type or "", category=data.category,
         severity=data.severity or Severity.ORDINARY, received_at=data.received_at or now,
@@ -158,35 +205,73 @@ def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tu
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
         paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=actor.unit, created_by=actor,
     )
-    earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no, limit=50))
-    links = _flag(ticket, earlier, now)
+    earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no, limit=50)
+                   .select_related(None).only(*FLAG_FIELDS))
+    return _Pending(index, ticket, _flag(ticket, earlier, now), key)
+
+
+# What _flag reads of the earlier tickets (and the number the new links show).
+FLAG_FIELDS = ("id", "number", "category_id", "received_at", "kind", "channel", "status", "callback_result",
+               "redispatch_count")
+
+
+def _write(actor, pending: list[_Pending], now: datetime, outcomes: list) -> None:
+    """Insert the prepared tickets with their history row, clocks, links, timeline event and
+    idempotency key. A concurrent retry of the same key makes the insert fail: then the items are
+    written one at a time, and the one whose key was taken answers with the first ticket."""
+    for start in range(0, len(pending), MAX_BATCH):
+        chunk = pending[start:start + MAX_BATCH]
+        try:
+            _insert(actor, chunk, now)
+        except IntegrityError:
+            if len(chunk) == 1 and not chunk[0].key:
+                raise
+            for item in chunk:
+                outcomes[item.index] = _insert_or_replay(actor, item, now)
+            continue
+        for item in chunk:
+            outcomes[item.index] = (item.ticket, True)
+    for item in pending:
+        if item.ticket.severity == Severity.MAJOR and outcomes[item.index][1]:
+            _notify_major(item.ticket)
+
+
+def _insert_or_replay(actor, item: _Pending, now: datetime) -> tuple[Ticket, bool]:
     try:
-        with transaction.atomic():
-            ticket.number = next_number()
-            clocks = clocks_for_new_ticket(ticket, now)
-            ticket._history_user = actor
-            ticket.save()
-            for clock in clocks:
-                clock.ticket = ticket
-            Clock.objects.bulk_create(clocks)
-            link_rows = TicketLink.objects.bulk_create([TicketLink(ticket=ticket, other=o, kind=k) for o, k in links])
-            event = TicketEvent.objects.create(ticket=ticket, at=now, actor=actor, action="register",
-                                               to_status=ticket.status, note=_register_note(ticket),
-                                               data={"channel": ticket.channel})
-            if idempotency_key:
-                IdempotencyKey.objects.create(user=actor, key=idempotency_key, ticket=ticket)
-            if ticket.severity == Severity.MAJOR:
-                _notify_major(ticket)
+        _insert(actor, [item], now)
     except IntegrityError:
-        if idempotency_key:  # a concurrent retry with the same key won the race
-            previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("ticket").first()
-            if previous:
-                return previous.ticket, False
+        previous = IdempotencyKey.objects.filter(user=actor, key=item.key).select_related("ticket").first()
+        if item.key and previous:
+            return previous.ticket, False
         raise
-    # What was written with the ticket, so a caller can show it without reading it back
-    # (complaints.selectors.ticket_as_written).
-    ticket.written_relations = {"clocks": clocks, "links": link_rows, "events": [event]}
-    return ticket, True
+    return item.ticket, True
+
+
+def _insert(actor, chunk: list[_Pending], now: datetime) -> None:
+    with transaction.atomic():
+        tickets = [item.ticket for item in chunk]
+        for ticket, number in zip(tickets, next_numbers(len(chunk)), strict=True):
+            ticket.number = number
+        for item in chunk:  # clocks after the numbers: the ticket's fields are final now
+            item.written = {"clocks": clocks_for_new_ticket(item.ticket, now)}
+        Ticket.objects.bulk_create(tickets)
+        Ticket.history.bulk_history_create(tickets, default_user=actor, default_date=now)
+        for item in chunk:
+            ticket = item.ticket
+            for clock in item.written["clocks"]:
+                clock.ticket = ticket
+            item.written["links"] = [TicketLink(ticket=ticket, other=other, kind=kind) for other, kind in item.links]
+            item.written["events"] = [TicketEvent(ticket=ticket, at=now, actor=actor, action="register",
+                                                  to_status=ticket.status, note=_register_note(ticket),
+                                                  data={"channel": ticket.channel})]
+        for model, name in ((Clock, "clocks"), (TicketLink, "links"), (TicketEvent, "events")):
+            model.objects.bulk_create([row for item in chunk for row in item.written[name]])
+        IdempotencyKey.objects.bulk_create([IdempotencyKey(user=actor, key=item.key, ticket=item.ticket)
+                                            for item in chunk if item.key])
+    for item in chunk:
+        # What was written with the ticket, so a caller can show it without reading it back
+        # (complaints.selectors.ticket_as_written).
+        item.ticket.written_relations = item.written
 
 
 def _flag(ticket: Ticket, earlier: list[Ticket], now: datetime) -> list[tuple[Ticket, str]]:

@@ -11,14 +11,16 @@ from complaints.models import TicketCounter
 SEQUENCE = "complaints_ticket_number_seq"
 
 
-def next_number() -> str:
+def next_numbers(count: int) -> list[str]:
+    """`count` new ticket numbers, in one round trip on PostgreSQL."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s)", [SEQUENCE])
-            value = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, count])
+            values = [row[0] for row in cursor.fetchall()]
     else:
         TicketCounter.objects.get_or_create(id=1)
-        TicketCounter.objects.filter(id=1).update(value=F("value") + 1)
-        value = TicketCounter.objects.values_list("value", flat=True).get(id=1)
+        TicketCounter.objects.filter(id=1).update(value=F("value") + count)
+        last = TicketCounter.objects.values_list("value", flat=True).get(id=1)
+        values = range(last - count + 1, last + 1)
     today = timezone.localdate()
-    return f"{today:%Y%m%d}{value % 10_000_000:07d}"
+    return [f"{today:%Y%m%d}{value % 10_000_000:07d}" for value in values]

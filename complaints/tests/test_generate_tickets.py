@@ -87,7 +87,7 @@ def test_generates_consistent_tickets():
 
 def test_idempotent_org_and_no_number_collisions():
     from accounts.models import Unit
-    from complaints.services.numbering import next_number
+    from complaints.services.numbering import next_numbers
 
     _generate(count=50)
     units = Unit.objects.count()
@@ -98,4 +98,4 @@ def test_idempotent_org_and_no_number_collisions():
     assert len(numbers) == len(set(numbers)) == 100
     # intake after a load draws a number past the generated block
     suffixes = {n[8:] for n in numbers}
-    assert next_number()[8:] not in suffixes
+    assert next_numbers(1)[0][8:] not in suffixes
