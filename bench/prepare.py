@@ -6,6 +6,7 @@ import json
 import os
 import random
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,7 +21,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts.models import Unit, UnitKind, User  # noqa: E402
 from complaints.permissions import ticket_scope  # noqa: E402
 
 HANDLER, AGENT, VIEWER = "station_a", "agent", "viewer"
@@ -63,11 +64,14 @@ def main():
         "tickets_total": total, "handler_unit_tickets": unit_count, "deep_offset": offset,
         "deep_cursor": deep_cursor, "numbers": numbers, "phones": phones, "tokens": tokens,
         "month": f"{timezone.localdate():%Y-%m}",
+        "last_month": f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}",
+        "county": Unit.objects.filter(kind=UnitKind.COUNTY).order_by("path").values_list("code", flat=True).first(),
         "text_common": "电压偏低", "text_rare": "变压器噪音扰民",
         "urls": {
             "login": url("login"), "healthz": url("healthz"), "list": url("complaints:list"),
             "my_work": url("complaints:my_work"),
             "detail": url("complaints:detail", "NUMBER"), "dashboard": url("reports:dashboard"),
+            "bulletin": url("reports:bulletin"), "bulletin_xlsx": url("reports:bulletin_xlsx"),
             "api_tickets": url("api-tickets"), "api_batch": url("api-tickets-batch"),
             "api_detail": url("api-ticket-detail", "NUMBER"),
         },
