@@ -52,6 +52,7 @@ CATALOG: dict[str, Route] = {
     "api-calendar-add-working-days": Route("api"),
     # API: tickets
     "api-tickets": Route("api", "list", ("GET", "POST")),
+    "api-tickets-batch": Route("api", "none", ("POST",)),  # intake only: answers numbers, lists nothing
     "api-ticket-detail": Route("api", "ticket"),
     "api-ticket-attachments": Route("api", "ticket", ("POST",), "attach"),
     "api-ticket-attachment": Route("api", "ticket"),
