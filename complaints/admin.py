@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Attachment, Category, SensitiveAccess, ServiceArea, Ticket, TicketEvent
 from complaints.permissions import mask_name, mask_phone
-from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyMixin
 
 
 @admin.register(Category)
@@ -34,19 +34,9 @@ class ServiceAreaAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["unit", "contact"]
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TicketEventInline(_ReadOnlyInline):
@@ -73,7 +63,7 @@ TICKET_FIELDS = [
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyHistoryAdmin):
+class TicketAdmin(ReadOnlyMixin, ReadOnlyHistoryAdmin):
     """Read-only: a list with filters and a view page. No add, change or delete."""
 
     list_display = ["number", "kind", "channel", "severity", "status", "sla_state", "unit", "received_at"]
@@ -88,15 +78,6 @@ class TicketAdmin(ReadOnlyHistoryAdmin):
     show_full_result_count = False
     # Masked in the history list too: only these columns are shown there.
     history_list_display = ["status", "unit", "version"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}

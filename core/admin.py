@@ -26,8 +26,8 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never added, changed or deleted from the admin."""
+class ReadOnlyMixin:
+    """For admins and inlines: shown, never added, changed or deleted from the admin."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -37,6 +37,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A model that is only looked at in the admin (logs, clocks, notifications)."""
 
 
 class SettingForm(forms.ModelForm):
