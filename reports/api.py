@@ -27,12 +27,6 @@ def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-def _context(request):
-    period = figures.Period.parse(request.query_params.get("month"))
-    scope = figures.resolve_scope(request.user, request.query_params.get("unit") or None)
-    return scope, period
-
-
 class ReportSummaryApi(APIView):
     @extend_schema(
         operation_id="reports_summary", tags=["统计报表"], parameters=PARAMETERS,
@@ -45,7 +39,7 @@ class ReportSummaryApi(APIView):
     )
     def get(self, request):
         require_roles(request.user, DASHBOARD_ROLES)
-        scope, period = _context(request)
+        scope, period = figures.scope_and_period(request.user, request.query_params)
         data = figures.dashboard(scope, period)
         data["breach_list"] = [
             {"number": t.number, "url": figures.ticket_url(t.number), "kind": t.kind,
@@ -66,7 +60,7 @@ class ReportBulletinApi(APIView):
     )
     def get(self, request):
         require_roles(request.user, BULLETIN_ROLES)
-        scope, period = _context(request)
+        scope, period = figures.scope_and_period(request.user, request.query_params)
         groups = bulletin_groups(scope, period)
         return Response({
             "period": {"month": period.key, "label": period.label},

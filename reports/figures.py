@@ -199,6 +199,12 @@ def resolve_scope(user, unit_code: str | None = None) -> Scope:
     return scope_of(unit, is_home=unit.pk == home.pk)
 
 
+def scope_and_period(user, params) -> tuple[Scope, Period]:
+    """The unit subtree and month a report request asks for (`?unit=`, `?month=`), checked."""
+    period = Period.parse(params.get("month"))
+    return resolve_scope(user, params.get("unit") or None), period
+
+
 def scope_of(unit: Unit, *, is_home: bool = True) -> Scope:
     units = list(Unit.objects.filter(path__startswith=unit.path).order_by("path")
                  .values("id", "code", "name", "path", "depth", "customer_count", "parent_id"))

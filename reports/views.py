@@ -39,12 +39,6 @@ def _application_errors(view):
     return wrapper
 
 
-def _scope_and_period(request):
-    period = figures.Period.parse(request.GET.get("month"))
-    scope = figures.resolve_scope(request.user, request.GET.get("unit") or None)
-    return scope, period
-
-
 def _filters_query(scope, period) -> str:
     params = {"month": period.key}
     if not scope.is_home:
@@ -57,7 +51,7 @@ def _filters_query(scope, period) -> str:
 @_application_errors
 def dashboard(request):
     require_roles(request.user, DASHBOARD_ROLES)
-    scope, period = _scope_and_period(request)
+    scope, period = figures.scope_and_period(request.user, request.GET)
     data = figures.dashboard(scope, period)
     charts = dashboard_charts(scope, period, data)
     for chart in charts:
@@ -82,7 +76,7 @@ def dashboard(request):
 
 def _bulletin(request):
     require_roles(request.user, BULLETIN_ROLES)
-    scope, period = _scope_and_period(request)
+    scope, period = figures.scope_and_period(request.user, request.GET)
     groups = bulletin_groups(scope, period)
     summary = figures.shared_headline(scope, period)
     return scope, period, summary, groups, sum(len(g["cases"]) for g in groups)
