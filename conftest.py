@@ -62,6 +62,42 @@ def users(org):
 
 
 @pytest.fixture
+def client_for(users):
+    """client_for("station_a") → a browser signed in as that demo user (one per name)."""
+    from django.test import Client
+
+    clients = {}
+
+    def make(name):
+        if name not in clients:
+            clients[name] = Client()
+            clients[name].force_login(users[name])
+        return clients[name]
+
+    return make
+
+
+@pytest.fixture
+def admin_web(client_for):
+    return client_for("admin")
+
+
+@pytest.fixture
+def client_as(users):
+    """client_as("station_a") → an API client sending that user's token, as an integration would."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(name):
+        token, _ = Token.objects.get_or_create(user=users[name])
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
 def category(reference):
     from complaints.models import Category
 

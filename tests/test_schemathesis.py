@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from complaints.api.testing import api_settings  # noqa: F401  (private throttle cache, fast hasher)
 from config.wsgi import application
 
 MAX_EXAMPLES = 25

@@ -2,11 +2,15 @@
 import pytest
 from axes.models import AccessAttempt
 from rest_framework.authtoken.models import Token
-
-from complaints.api.testing import *  # noqa: F403
+from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Demo@12345"
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
 
 
 def test_token_for_good_credentials_is_stable(anon, users):

@@ -3,7 +3,6 @@ cross-unit (404), wrong state (409 invalid_transition) and stale version (409 st
 whole 12398 case loop driven only through the API, as the right users."""
 import pytest
 
-from complaints.api.testing import *  # noqa: F403
 from complaints.models import Status, Ticket, TicketEvent
 from complaints.services import (
     ticket_contact,

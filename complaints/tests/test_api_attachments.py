@@ -2,7 +2,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints.api.testing import *  # noqa: F403
 from complaints.models import Attachment
 from complaints.services import ticket_dispatch
 

@@ -2,7 +2,6 @@
 registered by the same rules as one."""
 import pytest
 
-from complaints.api.testing import *  # noqa: F403
 from complaints.models import Ticket, TicketEvent, TicketLink
 
 pytestmark = pytest.mark.django_db

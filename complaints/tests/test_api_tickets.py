@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.api.testing import *  # noqa: F403
 from complaints.models import IdempotencyKey, Ticket
 from complaints.services import ticket_dispatch
 

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from complaints.api.testing import *  # noqa: F403
 from complaints.services import ticket_dispatch
 
 pytestmark = pytest.mark.django_db

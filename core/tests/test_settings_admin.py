@@ -1,7 +1,6 @@
 """Business settings in the admin: the defaults from core.config.DEFAULTS are shown, an override
 must have the default's type, and takes effect at once in this process."""
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from core import config
@@ -10,27 +9,20 @@ from core.models import Setting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(users):
-    client = Client()
-    client.force_login(users["admin"])
-    return client
-
-
-def test_changelist_lists_every_default(admin_client_):
-    html = admin_client_.get(reverse("admin:core_setting_changelist")).content.decode()
+def test_changelist_lists_every_default(admin_web):
+    html = admin_web.get(reverse("admin:core_setting_changelist")).content.decode()
     for key, (_default, description) in config.DEFAULTS.items():
         assert key in html and description in html, key
 
 
-def test_override_takes_effect_and_delete_restores_default(admin_client_):
+def test_override_takes_effect_and_delete_restores_default(admin_web):
     assert config.setting("repeat_window_days") == 30
-    response = admin_client_.post(reverse("admin:core_setting_add"),
+    response = admin_web.post(reverse("admin:core_setting_add"),
                                   {"key": "repeat_window_days", "value": "45", "note": "试行"})
     assert response.status_code == 302
     assert config.setting("repeat_window_days") == 45
     row = Setting.objects.get(key="repeat_window_days")
-    admin_client_.post(reverse("admin:core_setting_delete", args=[row.pk]), {"post": "yes"})
+    admin_web.post(reverse("admin:core_setting_delete", args=[row.pk]), {"post": "yes"})
     assert config.setting("repeat_window_days") == 30
 
 
@@ -42,13 +34,13 @@ def test_override_takes_effect_and_delete_restores_default(admin_client_):
     ("reconnection_night_after", "22"),
     ("repeat_window_days", "not json"),
 ])
-def test_wrong_type_is_refused(admin_client_, key, value):
-    response = admin_client_.post(reverse("admin:core_setting_add"), {"key": key, "value": value})
+def test_wrong_type_is_refused(admin_web, key, value):
+    response = admin_web.post(reverse("admin:core_setting_add"), {"key": key, "value": value})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert not Setting.objects.exists()
 
 
-def test_unknown_key_is_refused(admin_client_):
-    response = admin_client_.post(reverse("admin:core_setting_add"), {"key": "made_up", "value": "1"})
+def test_unknown_key_is_refused(admin_web):
+    response = admin_web.post(reverse("admin:core_setting_add"), {"key": "made_up", "value": "1"})
     assert response.status_code == 200 and not Setting.objects.exists()

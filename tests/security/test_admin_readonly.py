@@ -1,7 +1,6 @@
 """The admin is not a second path for ticket state: tickets and their history are read-only there,
 customer details are masked, and the sensitive-access log cannot be edited."""
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from complaints.models import SensitiveAccess, Status
@@ -9,53 +8,47 @@ from complaints.models import SensitiveAccess, Status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin(users):
-    client = Client()
-    client.force_login(users["admin"])
-    return client
-
-
-def test_ticket_list_with_filters(admin, dispatched):
+def test_ticket_list_with_filters(admin_web, dispatched):
     ticket = dispatched()
     url = reverse("admin:complaints_ticket_changelist")
-    response = admin.get(url, {"status__exact": "dispatched"})
+    response = admin_web.get(url, {"status__exact": "dispatched"})
     assert response.status_code == 200
     assert [t.number for t in response.context["cl"].result_list] == [ticket.number]
-    assert not admin.get(url, {"status__exact": "archived"}).context["cl"].result_list
+    assert not admin_web.get(url, {"status__exact": "archived"}).context["cl"].result_list
     assert "customer_name" not in response.content.decode()
 
 
-def test_ticket_cannot_be_added_changed_or_deleted(admin, dispatched):
+def test_ticket_cannot_be_added_changed_or_deleted(admin_web, dispatched):
     ticket = dispatched()
-    assert admin.get(reverse("admin:complaints_ticket_add")).status_code == 403
+    assert admin_web.get(reverse("admin:complaints_ticket_add")).status_code == 403
     change = reverse("admin:complaints_ticket_change", args=[ticket.pk])
-    page = admin.get(change)
+    page = admin_web.get(change)
     assert page.status_code == 200  # view only
     html = page.content.decode()
     assert 'name="_save"' not in html and "138****8000" in html and "13800138000" not in html
-    assert admin.post(change, {"status": Status.ARCHIVED, "customer_name": "x"}).status_code == 403
-    assert admin.post(reverse("admin:complaints_ticket_delete", args=[ticket.pk]), {"post": "yes"}).status_code == 403
-    response = admin.post(reverse("admin:complaints_ticket_changelist"),
-                          {"action": "delete_selected", "_selected_action": [ticket.pk], "post": "yes"})
+    assert admin_web.post(change, {"status": Status.ARCHIVED, "customer_name": "x"}).status_code == 403
+    delete = reverse("admin:complaints_ticket_delete", args=[ticket.pk])
+    assert admin_web.post(delete, {"post": "yes"}).status_code == 403
+    response = admin_web.post(reverse("admin:complaints_ticket_changelist"),
+                              {"action": "delete_selected", "_selected_action": [ticket.pk], "post": "yes"})
     assert response.status_code in (200, 302, 403)
     ticket.refresh_from_db()
     assert ticket.status == Status.DISPATCHED and ticket.customer_name == "张三"
 
 
-def test_ticket_history_is_shown_but_cannot_be_reverted(admin, dispatched):
+def test_ticket_history_is_shown_but_cannot_be_reverted(admin_web, dispatched):
     ticket = dispatched()
     history = reverse("admin:complaints_ticket_history", args=[ticket.pk])
-    response = admin.get(history)
+    response = admin_web.get(history)
     assert response.status_code == 200
     assert "lead" in response.content.decode() or "李班长" in response.content.decode()
     first = ticket.history.order_by("history_date").first()  # the "registered" version
     form_url = reverse("admin:complaints_ticket_simple_history", args=[ticket.pk, first.history_id])
-    view = admin.get(form_url)
+    view = admin_web.get(form_url)
     assert view.status_code == 200
     assert "13800138000" not in view.content.decode()
-    assert admin.post(form_url, {}).status_code == 403
-    assert admin.post(form_url, {"_change_history": "1"}).status_code == 403
+    assert admin_web.post(form_url, {}).status_code == 403
+    assert admin_web.post(form_url, {"_change_history": "1"}).status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == Status.DISPATCHED
     assert ticket.history.count() == 2
@@ -72,14 +65,14 @@ def test_history_is_read_only_for_every_audited_model_in_the_admin():
             assert isinstance(model_admin, ReadOnlyHistoryAdmin), model
 
 
-def test_sensitive_access_log_is_read_only(admin, dispatched, users):
+def test_sensitive_access_log_is_read_only(admin_web, dispatched, users):
     ticket = dispatched()
     row = SensitiveAccess.objects.create(ticket=ticket, user=users["agent"], field="customer_phone")
-    assert admin.get(reverse("admin:complaints_sensitiveaccess_changelist")).status_code == 200
-    assert admin.get(reverse("admin:complaints_sensitiveaccess_add")).status_code == 403
+    assert admin_web.get(reverse("admin:complaints_sensitiveaccess_changelist")).status_code == 200
+    assert admin_web.get(reverse("admin:complaints_sensitiveaccess_add")).status_code == 403
     change = reverse("admin:complaints_sensitiveaccess_change", args=[row.pk])
-    assert admin.get(change).status_code == 200
-    assert admin.post(change, {"field": "x"}).status_code == 403
-    assert admin.post(reverse("admin:complaints_sensitiveaccess_delete", args=[row.pk]),
+    assert admin_web.get(change).status_code == 200
+    assert admin_web.post(change, {"field": "x"}).status_code == 403
+    assert admin_web.post(reverse("admin:complaints_sensitiveaccess_delete", args=[row.pk]),
                       {"post": "yes"}).status_code == 403
     assert SensitiveAccess.objects.filter(pk=row.pk, field="customer_phone").exists()

@@ -59,9 +59,9 @@ def test_page_action_records_the_signed_in_user(dispatched, client_for, users):
     assert ticket.events.latest("at").actor == users["station_a"]
 
 
-def test_api_action_records_the_token_user(dispatched, api_for, users):
+def test_api_action_records_the_token_user(dispatched, client_as, users):
     ticket = dispatched()
-    response = api_for("station_a").post(reverse("api-ticket-contact", args=[ticket.number]),
+    response = client_as("station_a").post(reverse("api-ticket-contact", args=[ticket.number]),
                                          {"method": "phone", "note": "已联系"}, format="json")
     assert response.status_code == 200, response.content
     ticket.refresh_from_db()

@@ -75,8 +75,8 @@ BAD_INTAKE = {
 
 
 @pytest.mark.parametrize("changes,field", BAD_INTAKE.values(), ids=BAD_INTAKE.keys())
-def test_api_intake_refuses_bad_input_with_400(api_for, reference, users, changes, field):
-    response = api_for("agent").post(reverse("api-tickets"), intake_body(**changes), format="json")
+def test_api_intake_refuses_bad_input_with_400(client_as, reference, users, changes, field):
+    response = client_as("agent").post(reverse("api-tickets"), intake_body(**changes), format="json")
     _assert_error(response, 400, field)
     assert not Ticket.objects.exists()
 
@@ -84,8 +84,8 @@ def test_api_intake_refuses_bad_input_with_400(api_for, reference, users, change
 @pytest.mark.parametrize("name", [
     "张三😀", "Иван Петров", "محمد", "山田太郎 (やまだ)", "李𠀋明", "Zoë 🇨🇳 王", "👨‍👩‍👧 家庭", "ঝুমা",
 ])
-def test_api_accepts_emoji_and_mixed_scripts_and_round_trips(api_for, reference, users, name):
-    client = api_for("agent")
+def test_api_accepts_emoji_and_mixed_scripts_and_round_trips(client_as, reference, users, name):
+    client = client_as("agent")
     response = client.post(reverse("api-tickets"), intake_body(**{"customer.name": name,
                                                                   "description": f"{name} 说：停电了⚡"}),
                            format="json")
@@ -97,17 +97,17 @@ def test_api_accepts_emoji_and_mixed_scripts_and_round_trips(api_for, reference,
     assert Ticket.objects.get(number=number).customer_name == name
 
 
-def test_api_name_at_the_limit_is_accepted_one_more_is_refused(api_for, reference, users):
-    client = api_for("agent")
+def test_api_name_at_the_limit_is_accepted_one_more_is_refused(client_as, reference, users):
+    client = client_as("agent")
     assert client.post(reverse("api-tickets"), intake_body(**{"customer.name": "😀" * 60}),
                        format="json").status_code == 201
     _assert_error(client.post(reverse("api-tickets"), intake_body(**{"customer.name": "😀" * 61}), format="json"),
                   400, "name")
 
 
-def test_api_oversized_body_is_refused_cleanly(api_for, reference, users, settings):
+def test_api_oversized_body_is_refused_cleanly(client_as, reference, users, settings):
     big = intake_body(description="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024))
-    response = api_for("agent").post(reverse("api-tickets"), big, format="json")
+    response = client_as("agent").post(reverse("api-tickets"), big, format="json")
     assert response.status_code in (400, 413)
     assert response.json()["error"]["code"] in ("invalid", "parse_error", "too_large")
     assert not Ticket.objects.exists()
@@ -122,8 +122,8 @@ def test_api_oversized_body_is_refused_cleanly(api_for, reference, users, settin
     ("text/plain", b"channel=fax", 415),
     ("application/xml", b"<ticket/>", 415),
 ])
-def test_api_malformed_bodies(api_for, reference, users, content_type, payload, status):
-    response = api_for("agent").generic("POST", reverse("api-tickets"), payload, content_type=content_type)
+def test_api_malformed_bodies(client_as, reference, users, content_type, payload, status):
+    response = client_as("agent").generic("POST", reverse("api-tickets"), payload, content_type=content_type)
     _assert_error(response, status)
 
 
@@ -144,9 +144,9 @@ ACTION_BAD = [
 
 
 @pytest.mark.parametrize("slug,body,field", ACTION_BAD, ids=[f"{a}-{i}" for i, (a, _b, _f) in enumerate(ACTION_BAD)])
-def test_api_actions_refuse_bad_input(api_for, make_ticket, slug, body, field):
+def test_api_actions_refuse_bad_input(client_as, make_ticket, slug, body, field):
     ticket = make_ticket()
-    response = api_for("supervisor").post(reverse(f"api-ticket-{slug}", args=[ticket.number]), body, format="json")
+    response = client_as("supervisor").post(reverse(f"api-ticket-{slug}", args=[ticket.number]), body, format="json")
     if slug == "withdraw":  # a number where text is expected is coerced by DRF: fine, but never a 500
         assert response.status_code in (200, 400)
         return
@@ -167,24 +167,24 @@ def test_api_actions_refuse_bad_input(api_for, make_ticket, slug, body, field):
     ("assign", {"handler": "nobody"}, "handler"),
     ("assign", {"handler": "station_b"}, "handler"),
 ])
-def test_api_handler_actions_refuse_bad_input(api_for, make_ticket, users, units, slug, body, field):
+def test_api_handler_actions_refuse_bad_input(client_as, make_ticket, users, units, slug, body, field):
     from complaints.services import ticket_dispatch
 
     ticket = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
-    response = api_for("station_a").post(reverse(f"api-ticket-{slug}", args=[ticket.number]), body, format="json")
+    response = client_as("station_a").post(reverse(f"api-ticket-{slug}", args=[ticket.number]), body, format="json")
     _assert_error(response, 400, field)
 
 
 @pytest.mark.parametrize("number", ["x" * 10_000, "../../etc/passwd", "%00", "202601010000001%27--", "😀"])
-def test_api_strange_ticket_numbers_are_404(api_for, reference, users, number):
-    response = api_for("agent").get(f"/api/v1/tickets/{number}/")
+def test_api_strange_ticket_numbers_are_404(client_as, reference, users, number):
+    response = client_as("agent").get(f"/api/v1/tickets/{number}/")
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("attachment_id", ["abc", "9" * 30, "-1", "1.5"])
-def test_api_strange_attachment_ids_are_404(api_for, make_ticket, attachment_id):
+def test_api_strange_attachment_ids_are_404(client_as, make_ticket, attachment_id):
     ticket = make_ticket()
-    response = api_for("agent").get(f"/api/v1/tickets/{ticket.number}/attachments/{attachment_id}/")
+    response = client_as("agent").get(f"/api/v1/tickets/{ticket.number}/attachments/{attachment_id}/")
     assert response.status_code == 404
 
 
@@ -194,9 +194,9 @@ def test_api_strange_attachment_ids_are_404(api_for, make_ticket, attachment_id)
     "unit=NOPE", "page_size=-1", "page_size=abc", "page_size=100000", "severity=extreme", "q=%00", "status=%00",
     "unit=%00", "category=%00",
 ])
-def test_api_list_filters_refuse_bad_values(api_for, make_ticket, query):
+def test_api_list_filters_refuse_bad_values(client_as, make_ticket, query):
     make_ticket()
-    response = api_for("agent").get(f"{reverse('api-tickets')}?{query}")
+    response = client_as("agent").get(f"{reverse('api-tickets')}?{query}")
     assert response.status_code in (200, 400, 404), (query, response.status_code)
     if response.status_code != 200:
         assert "error" in response.json()

@@ -91,11 +91,11 @@ def test_every_step_works_with_the_broker_down(broker_down, users, units, catego
     assert "broker unavailable" in caplog.text  # the after-commit enqueue really ran and failed
 
 
-def test_intake_api_works_with_the_broker_down(broker_down, api_for, category, django_capture_on_commit_callbacks):
+def test_intake_api_works_with_the_broker_down(broker_down, client_as, category, django_capture_on_commit_callbacks):
     body = {"channel": "95598_phone", "kind": "complaint", "customer": {"name": "张三", "phone": "13800138000"},
             "description": "停电未通知", "category": category.code, "severity": "major"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = api_for("agent").post("/api/v1/tickets/", body, format="json")
+        response = client_as("agent").post("/api/v1/tickets/", body, format="json")
     assert response.status_code == 201, response.content
     assert OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).exists()
 
@@ -113,11 +113,11 @@ def _unchanged(ticket):
     assert not Notification.objects.filter(ticket=ticket, kind="dispatched").exists()
 
 
-def test_api_answers_503_json_and_the_ticket_is_unchanged(make_ticket, api_for):
+def test_api_answers_503_json_and_the_ticket_is_unchanged(make_ticket, client_as):
     ticket = make_ticket()
     # Fails inside the transaction, after the ticket was changed in memory and locked.
     with mock.patch("complaints.services.workflow.clocks_on", side_effect=_drop_connection):
-        response = api_for("lead").post(reverse("api-ticket-dispatch", args=[ticket.number]),
+        response = client_as("lead").post(reverse("api-ticket-dispatch", args=[ticket.number]),
                                         {"unit": "GS-A1-1", "version": ticket.version}, format="json")
     assert response.status_code == 503
     body = response.json()

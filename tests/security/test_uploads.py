@@ -73,12 +73,12 @@ def test_page_download_is_an_attachment(dispatched, users, client_for):
     assert client_for("station_b").get(url).status_code == 404  # another unit: as if it did not exist
 
 
-def test_api_download_is_an_attachment(dispatched, users, api_for):
+def test_api_download_is_an_attachment(dispatched, users, client_as):
     ticket, attachment = _stored(dispatched, users, "notes.txt", b"plain words")
     url = reverse("api-ticket-attachment", args=[ticket.number, attachment.pk])
-    body = _assert_safe_download(api_for("station_a").get(url), attachment.name)
+    body = _assert_safe_download(client_as("station_a").get(url), attachment.name)
     assert body == b"plain words"
-    assert api_for("station_b").get(url).status_code == 404
+    assert client_as("station_b").get(url).status_code == 404
 
 
 def test_page_upload_refuses_html_with_a_chinese_message(dispatched, client_for):
@@ -91,11 +91,11 @@ def test_page_upload_refuses_html_with_a_chinese_message(dispatched, client_for)
     assert not Attachment.objects.exists()
 
 
-def test_api_upload_refuses_html(dispatched, api_for):
+def test_api_upload_refuses_html(dispatched, client_as):
     ticket = dispatched()
     url = reverse("api-ticket-attachments", args=[ticket.number])
     upload = SimpleUploadedFile("evil.pdf", b"<html><script>alert(1)</script></html>")
-    response = api_for("station_a").post(url, {"file": upload}, format="multipart")
+    response = client_as("station_a").post(url, {"file": upload}, format="multipart")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
     assert not Attachment.objects.exists()
