@@ -118,37 +118,41 @@ def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: 
         if at >= now or n > stop:
             return
         with time_machine.travel(at, tick=False), transaction.atomic():
-            _step(action, ticket, station, handler, people, rng, target, data)
+            ticket = _step(action, ticket, station, handler, people, rng, target, data)
         if action == "dispatch" and target == "returned":
             return
 
 
-def _step(action, ticket, station, handler, people, rng, target, data):
+def _step(action, ticket, station, handler, people, rng, target, data) -> Ticket:
+    """One step of the loop; returns the ticket as the services left it (the next step reads it)."""
     if action == "dispatch":
-        ticket_dispatch(ticket=ticket, actor=people["lead"], unit=station)
+        ticket = ticket_dispatch(ticket=ticket, actor=people["lead"], unit=station)
         if target == "returned":
-            ticket_return(ticket=ticket, actor=handler, reason="该地址不属于本所供电范围，请核实后重新派发")
+            ticket = ticket_return(ticket=ticket, actor=handler, reason="该地址不属于本所供电范围，请核实后重新派发")
     elif action == "contact":
-        ticket_contact(ticket=ticket, actor=handler, method=rng.choice(["phone", "phone", "visit"]),
-                       note="已与客户取得联系，约定上门核实")
+        ticket = ticket_contact(ticket=ticket, actor=handler, method=rng.choice(["phone", "phone", "visit"]),
+                                note="已与客户取得联系，约定上门核实")
         if rng.random() < 0.08:
-            ticket_extension_request(ticket=ticket, actor=handler, days=3, reason="需协调施工队更换线路")
-            ticket_extension_decide(ticket=ticket, actor=people["supervisor"], approved=True, note="同意延期")
+            ticket = ticket_extension_request(ticket=ticket, actor=handler, days=3, reason="需协调施工队更换线路")
+            ticket = ticket_extension_decide(ticket=ticket, actor=people["supervisor"], approved=True,
+                                             note="同意延期")
     elif action == "reply":
         substantiated = rng.random() < 0.55
-        ticket_reply(ticket=ticket, actor=handler, substantiated=substantiated,
-                     cause="经现场核实，" + ("情况属实，系工作人员处理不当" if substantiated else "系客户误解政策"),
-                     measures="已向客户解释并整改" if substantiated else "已向客户详细解释相关政策",
-                     reply_text="您反映的问题已核实处理，感谢您的监督。")
+        cause = "情况属实，系工作人员处理不当" if substantiated else "系客户误解政策"
+        ticket = ticket_reply(ticket=ticket, actor=handler, substantiated=substantiated, cause="经现场核实，" + cause,
+                              measures="已向客户解释并整改" if substantiated else "已向客户详细解释相关政策",
+                              reply_text="您反映的问题已核实处理，感谢您的监督。")
     elif action == "review":
-        ticket_review(ticket=ticket, actor=people["supervisor"], approved=True, comment="答复规范")
+        ticket = ticket_review(ticket=ticket, actor=people["supervisor"], approved=True, comment="答复规范")
         if ticket.substantiated and ticket.kind == Kind.COMPLAINT and rng.random() < 0.6:
-            ticket_responsibility(ticket=ticket, actor=people["supervisor"], at_fault=True, unit=station,
-                                  person=_name(rng), decision=rng.choice(["warning", "retraining", "deduction"]),
-                                  note="按四不放过原则处理")
+            ticket = ticket_responsibility(ticket=ticket, actor=people["supervisor"], at_fault=True, unit=station,
+                                           person=_name(rng), decision=rng.choice(["warning", "retraining",
+                                                                                   "deduction"]),
+                                           note="按四不放过原则处理")
     elif action == "callback":
         result = rng.choices(["satisfied", "unsatisfied", "unreachable"], [80, 12, 8])[0]
-        ticket_callback(ticket=ticket, actor=people["supervisor"], result=result, note="电话回访")
+        ticket = ticket_callback(ticket=ticket, actor=people["supervisor"], result=result, note="电话回访")
+    return ticket
 
 
 def _people() -> dict:

@@ -1,0 +1,17 @@
+"""The demo data (`make run`) walks tickets through the real services, so the pages and the monthly
+bulletin have something to show: every step of the loop, and responsibility records."""
+import pytest
+
+from complaints.demo import seed_demo_tickets
+from complaints.models import Accountability, Kind, Status, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_tickets_reach_every_step_and_carry_responsibility(org):
+    assert seed_demo_tickets(count=120) > 100
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert {Status.REGISTERED, Status.DISPATCHED, Status.ARCHIVED} <= statuses
+    at_fault = Ticket.objects.filter(kind=Kind.COMPLAINT, substantiated=True, at_fault=True)
+    assert at_fault.exists()
+    assert Accountability.objects.filter(ticket__in=at_fault).exists()  # what the bulletin lists
