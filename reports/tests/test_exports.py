@@ -47,6 +47,18 @@ def test_csv_export_masks_phones_and_follows_filters(tickets, client, users):
     assert len(csv_rows(client.get("/reports/exports/tickets.csv?status=registered"))) == 2
 
 
+def test_ticket_list_offers_the_export_of_what_it_shows(tickets, client, users):
+    import re
+    from html import unescape
+
+    client.force_login(users["lead"])
+    html = client.get("/tickets/?channel=12398").content.decode()
+    links = {fmt: unescape(url) for url, fmt in re.findall(r'href="(/reports/exports/tickets\.(\w+)\?[^"]*)"', html)}
+    assert set(links) == {"xlsx", "csv"}
+    rows = csv_rows(client.get(links["csv"]))
+    assert [r[0] for r in rows[1:]] == [tickets["c"].number]
+
+
 def test_excel_export_scoped_and_hides_a_reports_complainant(tickets, client, users):
     client.force_login(users["manager_a"])  # GS-A1-1 only; no view_complainant
     response = client.get("/reports/exports/tickets.xlsx")
