@@ -61,11 +61,12 @@ class Unit(models.Model):
             self._move_descendants(old_path)
 
     def _move_descendants(self, old_path):
-        from django.db.models import Value
+        from django.db.models import F, Value
         from django.db.models.functions import Concat, Substr
 
+        shift = self.depth - (old_path.count(".") - 1)  # levels the subtree moved up or down
         Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-            path=Concat(Value(self.path), Substr("path", len(old_path) + 1)))
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1)), depth=F("depth") + shift)
 
     def subtree(self):
         return Unit.objects.filter(path__startswith=self.path)

@@ -62,6 +62,15 @@ def test_unit_move_keeps_the_subtree_consistent(admin_web, units):
     assert not Unit.objects.get(code="DS-A").subtree().filter(code="GS-A1-1").exists()
 
 
+def test_unit_moved_up_a_level_takes_its_subtree_along(units):
+    county, root = units["XG-A1"], units["DS-A"].parent
+    county.parent = root  # a county directly under the province: its stations rise a level too
+    county.save()
+    depths = dict(county.subtree().values_list("code", "depth"))
+    assert depths == {"XG-A1": root.depth + 1, "GS-A1-1": root.depth + 2, "GS-A1-2": root.depth + 2}
+    assert all(path.count(".") - 1 == depth for path, depth in Unit.objects.values_list("path", "depth"))
+
+
 def test_unit_delete_with_users_is_refused(admin_web, units):
     station = units["GS-A1-1"]
     response = admin_web.post(reverse("admin:accounts_unit_delete", args=[station.pk]), {"post": "yes"})
