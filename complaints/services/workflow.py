@@ -81,7 +81,8 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
     if action == "close":
         return ticket.kind in CLOSABLE_AT_INTAKE
     if action == "extension_decision":
-        return ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists()
+        # From the prefetched requests when the page loaded them, else one query.
+        return any(e.decision == ExtensionRequest.Decision.PENDING for e in ticket.extensions.all())
     return True
 
 

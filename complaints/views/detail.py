@@ -60,7 +60,8 @@ def build_form(action, user, ticket, data=None, files=None):
 def render_detail(request, ticket, *, bound=None, status=200, revealed_phone=""):
     bound = bound or {}
     user = request.user
-    actions = [a for a in allowed_actions(user, ticket) if a in ACTION_FORMS]
+    allowed = allowed_actions(user, ticket)
+    actions = [a for a in allowed if a in ACTION_FORMS]
     actions.sort(key=lambda a: (a not in PRIMARY, PRIMARY.index(a) if a in PRIMARY else 0))
     action_forms = []
     for action in actions:
@@ -78,7 +79,7 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
         "show_complainant": can_see_complainant(user, ticket),
         "action_forms": action_forms,
         "attachment_form": bound.get("attach") or f.AttachmentForm(),
-        "can_attach": "attach" in allowed_actions(user, ticket),
+        "can_attach": "attach" in allowed,
         "clocks": list(ticket.clocks.all()),
     }
     return render(request, "complaints/detail.html", context, status=status)
