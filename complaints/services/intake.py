@@ -232,9 +232,9 @@ def _write(actor, pending: list[_Pending], now: datetime, outcomes: list) -> Non
             continue
         for item in chunk:
             outcomes[item.index] = (item.ticket, True)
-    for item in pending:
-        if item.ticket.severity == Severity.MAJOR and outcomes[item.index][1]:
-            _notify_major(item.ticket)
+    majors = [item.ticket for item in pending if item.ticket.severity == Severity.MAJOR and outcomes[item.index][1]]
+    if majors:
+        _notify_major(majors)
 
 
 def _insert_or_replay(actor, item: _Pending, now: datetime) -> tuple[Ticket, bool]:
@@ -314,9 +314,9 @@ def _register_note(ticket: Ticket) -> str:
     return "受理登记" + (f"({'、'.join(flags)})" if flags else "")
 
 
-def _notify_major(ticket: Ticket) -> None:
-    from notifications.services import notify, supervision_people
+def _notify_major(tickets: list[Ticket]) -> None:
+    """The supervision office hears of major tickets at once (one digest e-mail for a batch)."""
+    from notifications.services import notify_many, supervision_people
 
-    notify(users=supervision_people(), ticket=ticket, kind="major",
-           message=f"重大工单 {ticket.number}：{ticket.description[:80]}，请1小时内上报")
-
+    people = supervision_people()
+    notify_many([(people, t, "major", f"重大工单 {t.number}：{t.description[:80]}，请1小时内上报") for t in tickets])
