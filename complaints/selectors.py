@@ -315,11 +315,10 @@ def earlier_for_caller(user, *, phone: str = "", account_no: str = "", limit: in
         account_no = ""
     if not phone and not account_no:
         return []
-    ids = list(earlier_tickets(phone=phone, account_no=account_no, limit=limit).values_list("pk", flat=True))
-    qs = ticket_scope(user).filter(pk__in=ids)
+    qs = ticket_scope(user, earlier_tickets(phone=phone, account_no=account_no))
     if not user.has_perm("complaints.view_complainant"):
         qs = qs.exclude(kind=Kind.REPORT)
-    return list(qs.select_related("category", "category__parent", "unit").order_by("-received_at", "-id"))
+    return list(qs.select_related("category")[:limit])
 
 
 def units_for_dispatch(user) -> QuerySet:

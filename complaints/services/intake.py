@@ -7,7 +7,7 @@ from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -101,8 +101,8 @@ def _validate(data: IntakeData, now: datetime) -> None:
         raise ValidationFailed(first, fields=errors)
 
 
-def earlier_tickets(*, phone: str = "", account_no: str = "", exclude_id: int | None = None, limit: int = 20):
-    """The caller's earlier tickets (by account number or phone), newest first."""
+def earlier_tickets(*, phone: str = "", account_no: str = "") -> QuerySet:
+    """The caller's tickets (by phone or account number), newest first; callers slice and scope it."""
     if not phone and not account_no:
         return Ticket.objects.none()
     match = Q()
@@ -110,10 +110,7 @@ def earlier_tickets(*, phone: str = "", account_no: str = "", exclude_id: int | 
         match |= Q(customer_phone=phone)
     if account_no:
         match |= Q(account_no=account_no)
-    qs = Ticket.objects.filter(match).select_related("category", "unit").order_by("-received_at")
-    if exclude_id:
-        qs = qs.exclude(id=exclude_id)
-    return qs[:limit]
+    return Ticket.objects.filter(match).order_by("-received_at", "-id")
 
 
 _areas: dict = {"at": 0.0, "rows": []}
@@ -206,8 +203,8 @@ def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime) -> _P
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
         paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=actor.unit, created_by=actor,
     )
-    earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no, limit=50)
-                   .select_related(None).only(*FLAG_FIELDS))
+    earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no)
+                   .only(*FLAG_FIELDS)[:50])
     return _Pending(index, ticket, _flag(ticket, earlier, now), key)
 
 

@@ -107,6 +107,16 @@ def test_earlier_tickets_scoped(client, users, units, make_ticket):
     assert ticket.number not in body
 
 
+def test_earlier_tickets_of_own_unit_shown_behind_many_newer_elsewhere(client, users, units, make_ticket):
+    own = ticket_dispatch(ticket=make_ticket(customer_phone="13700137000"), actor=users["lead"],
+                          unit=units["GS-A1-1"])
+    for _ in range(10):  # newer tickets of the same caller that station A may not see
+        ticket_dispatch(ticket=make_ticket(customer_phone="13700137000"), actor=users["lead"], unit=units["GS-B1-1"])
+    body = _client(client, users["station_a"]).get(reverse("complaints:earlier"),
+                                                   {"customer_phone": "13700137000"}).content.decode()
+    assert own.number in body
+
+
 # --- role pages -----------------------------------------------------------------------------
 
 def test_dispatch_queue_shows_registered_and_returned_oldest_first(client, users, make_ticket):
