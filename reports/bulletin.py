@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from complaints.models import Accountability, Channel, Kind, Status, Ticket
+from core.choices import labels
 
 from .figures import Period, Scope
 
@@ -45,11 +46,11 @@ def bulletin_groups(scope: Scope, period: Period) -> list[dict]:
 def _accountabilities(scope: Scope, period: Period) -> dict[int, list[dict]]:
     rows = (Accountability.objects.filter(ticket__in=bulletin_tickets(scope, period).values("id"))
             .order_by("decided_at", "id").values(*ACCOUNTABILITY_FIELDS))
-    labels = dict(Accountability.Decision.choices)
+    decisions = labels(Accountability.Decision)
     line = gettext("责任单位：%(unit)s；责任人：%(person)s；考核意见：%(decision)s")
     by_ticket = defaultdict(list)
     for row in rows:
-        row["decision_label"] = decision = str(labels.get(row["decision"], row["decision"]))
+        row["decision_label"] = decision = decisions.get(row["decision"], row["decision"])
         row["text"] = line % {"unit": row["unit__name"], "person": row["person"] or "—",
                               "decision": f"{decision}({row['note']})" if row["note"] else decision}
         by_ticket[row.pop("ticket_id")].append(row)
@@ -60,8 +61,7 @@ class _Texts:
     """The translated words, looked up once per bulletin rather than once per case."""
 
     def __init__(self):
-        self.channels = {value: str(label) for value, label in Channel.choices}
-        self.statuses = {value: str(label) for value, label in Status.choices}
+        self.channels, self.statuses = labels(Channel), labels(Status)
         self.fault = {None: gettext("尚未认定"), True: gettext("有责"), False: gettext("无责")}
         # the page's former msgids, so their translations carry over
         self.steps = {"received_at": gettext("%(at)s 受理"), "dispatched_at": gettext("%(at)s 派发"),

@@ -10,26 +10,29 @@ from io import BytesIO
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from complaints.models import Channel, Kind, Severity, SlaState, Status, Ticket
+from complaints.models import Callback, Channel, Kind, Severity, SlaState, Status, Ticket
 from complaints.permissions import customer_view
+from core.choices import labels
 
 CSV_BOM = "\ufeff"
 CHUNK = 2000
 
 
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}  # plain str: openpyxl rejects lazy strings
+def _document_labels(choices) -> dict[str, str]:
+    """Labels in the language of the export files, whose headers are Chinese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return labels(choices)
 
 
-_CHANNELS, _KINDS, _STATUSES = _labels(Channel.choices), _labels(Kind.choices), _labels(Status.choices)
-_SEVERITIES, _SLA = _labels(Severity.choices), _labels(SlaState.choices)
-_CALLBACK = {"satisfied": "满意", "unsatisfied": "不满意", "unreachable": "未联系上"}
+_CHANNELS, _KINDS, _STATUSES = _document_labels(Channel), _document_labels(Kind), _document_labels(Status)
+_SEVERITIES, _SLA = _document_labels(Severity), _document_labels(SlaState)
+_CALLBACK = _document_labels(Callback.Result)
 
 
 def export_threshold() -> int:

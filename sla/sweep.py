@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Unit
 from complaints.models import SlaState, SupervisionOrder, Ticket, TicketEvent
+from core.choices import labels
 from core.config import setting
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState, SweepRun
 from sla.workcal import format_due
@@ -124,9 +125,6 @@ class _Crossed:
         return self.ticket_id
 
 
-_LABELS = {value: str(label) for value, label in ClockName.choices}
-
-
 def apply_side_effects(clock_ids: list[int], *, kind: str, now: datetime, result: SweepResult | None = None) -> None:
     """Ticket sla_state, notifications and (on breach) supervision for clocks just changed."""
     from notifications.services import notify_many, supervision_people
@@ -148,7 +146,7 @@ def apply_side_effects(clock_ids: list[int], *, kind: str, now: datetime, result
     supervisors = supervision_people() if kind == "breach" else []
     items = []
     for c in crossed:
-        label, due = _LABELS.get(c.name, c.name), format_due(c.due_at)
+        label, due = labels(ClockName).get(c.name, c.name), format_due(c.due_at)
         if kind == "breach":
             message = f"工单 {c.number}「{label}」已超时（时限 {due}）"
             users = people.for_clock(c) + supervisors
@@ -176,7 +174,8 @@ def _auto_supervise(crossed: list[_Crossed], now: datetime) -> int:
     for ticket_id, c in by_ticket.items():
         if ticket_id in already:
             continue
-        content = f"「{_LABELS.get(c.name, c.name)}」已超时（时限 {format_due(c.due_at)}），系统自动督办，请尽快办理"
+        label = labels(ClockName).get(c.name, c.name)
+        content = f"「{label}」已超时（时限 {format_due(c.due_at)}），系统自动督办，请尽快办理"
         orders.append((ticket_id, SupervisionOrder.OrderKind.SUPERVISION.value, content, due, None, now, True))
         events.append((ticket_id, now, None, "auto_supervise", c.status, c.status, content,
                        {"clock": c.name, "due_at": due.isoformat()}))
