@@ -25,12 +25,12 @@ from complaints.models import (
     TicketLink,
 )
 from complaints.permissions import customer_view
-from complaints.services import TRANSITIONS, allowed_actions
+from complaints.services import allowed_actions
+from complaints.services.workflow import event_label
 from core.choices import labels
 from sla.models import ClockName, ClockState
 
 User = get_user_model()
-ACTION_LABELS = {"register": "受理登记", **{name: t.label for name, t in TRANSITIONS.items()}}
 MAX_VERSION = 2**31 - 1
 
 
@@ -182,7 +182,7 @@ class EventSerializer(OutputSerializer):
     data = serializers.DictField(help_text="结构化细节")
 
     def get_action_label(self, obj) -> str:
-        return ACTION_LABELS.get(obj.action, obj.action)
+        return event_label(obj.action)
 
 
 class AttachmentSerializer(OutputSerializer):

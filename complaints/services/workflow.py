@@ -67,6 +67,16 @@ TRANSITIONS: dict[str, Transition] = {
                                  "complaints.decide_responsibility"),
     "attach": Transition(gettext_lazy("上传附件"), tuple(S.values), "complaints.view_ticket"),
 }
+# Timeline events that are not transitions: written by intake and by the SLA sweep.
+EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办")}
+
+
+def event_label(action: str) -> str:
+    """The name a timeline event is shown with (page and API)."""
+    label = EVENT_LABELS.get(action) or (TRANSITIONS[action].label if action in TRANSITIONS else action)
+    return str(label)
+
+
 # Kinds a hotline agent may answer and close at intake (no unit needs to act).
 CLOSABLE_AT_INTAKE = (Kind.ENQUIRY, Kind.PRAISE, Kind.SUGGESTION, Kind.OPINION)
 

@@ -1,7 +1,7 @@
 """Display helpers for tickets and clocks (no database access)."""
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from complaints.models import Kind, SlaState, Status
 from complaints.permissions import mask_phone as _mask_phone
@@ -9,9 +9,6 @@ from sla.models import ClockState
 from sla.workcal import format_due
 
 register = template.Library()
-
-EVENT_LABELS = {"register": gettext_lazy("受理登记"), "closed": gettext_lazy("直接办结")}
-
 
 @register.filter
 def mask_phone(value):
@@ -33,12 +30,9 @@ def status_label(code):
 
 @register.filter
 def action_label(code):
-    from complaints.services.workflow import TRANSITIONS
+    from complaints.services.workflow import event_label
 
-    if code in EVENT_LABELS:
-        return EVENT_LABELS[code]
-    t = TRANSITIONS.get(code)
-    return t.label if t else code
+    return event_label(code)
 
 
 @register.filter

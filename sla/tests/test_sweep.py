@@ -66,6 +66,9 @@ def test_ticket_left_alone_warns_then_breaches(make_ticket, users, units):
     assert order.history.count() == 1 and order.history.first().history_user is None
     event = TicketEvent.objects.get(ticket=ticket, action="auto_supervise")
     assert event.actor is None
+    from complaints.templatetags.complaints_tags import action_label
+
+    assert action_label(event.action) == "系统自动督办"  # the timeline names it, page and API alike
 
     # Later sweeps: the resolution clock warns and breaches, but no second open automatic order.
     with time_machine.travel(at(2026, 3, 20, 0, 1), tick=False):
