@@ -3,7 +3,8 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from complaints.api.base import LANG_PARAM, ApiView
 
 from . import figures
 from .access import BULLETIN_ROLES, DASHBOARD_ROLES, require_roles
@@ -15,6 +16,7 @@ PARAMETERS = [
                      required=False, examples=[OpenApiExample("2025年3月", value="2025-03")]),
     OpenApiParameter("unit", OpenApiTypes.STR, description="单位编码，统计该单位及全部下级；"
                      "缺省为本人可见的最高一级单位。不在本人管辖范围内的单位返回 404。", required=False),
+    LANG_PARAM,
 ]
 ERRORS = {
     400: OpenApiResponse(description="参数错误(如月份格式不对)：{\"error\": {\"code\": \"invalid\", …}}"),
@@ -27,7 +29,7 @@ def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-class ReportSummaryApi(APIView):
+class ReportSummaryApi(ApiView):
     @extend_schema(
         operation_id="reports_summary", tags=["统计报表"], parameters=PARAMETERS,
         summary="统计看板数据",
@@ -49,7 +51,7 @@ class ReportSummaryApi(APIView):
         return Response(data)
 
 
-class ReportBulletinApi(APIView):
+class ReportBulletinApi(ApiView):
     @extend_schema(
         operation_id="reports_bulletin", tags=["统计报表"], parameters=PARAMETERS,
         summary="月度投诉事件通报",

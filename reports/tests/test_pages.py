@@ -120,7 +120,10 @@ def test_bulletin_api(world, client, users):
     assert [t["number"] for t in tickets] == [world["T1"].number, world["T3"].number]
     assert tickets[0]["accountabilities"][0]["person"] == "张三"
     assert tickets[1]["course"]["redispatch_count"] == 1
+    assert "受理" in tickets[0]["course"]["text"]
     assert "customer_phone" not in json.dumps(body)
+    english = client.get("/api/v1/reports/bulletin/?month=2025-03&lang=en").json()
+    assert "registered" in english["groups"][0]["tickets"][0]["course"]["text"]
 
 
 def test_schema_documents_the_report_endpoints(client, users):
