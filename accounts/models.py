@@ -105,4 +105,5 @@ class User(AbstractUser):
         return grants(self).roles
 
     def has_role(self, *roles: str) -> bool:
-        return bool(self.role_codes.intersection(roles))
+        """Whether the user holds one of `roles`; an active superuser holds them all (as with has_perm)."""
+        return (self.is_active and self.is_superuser) or bool(self.role_codes.intersection(roles))

@@ -1,5 +1,7 @@
 """Navigation by role, and the unread notification count for the bell."""
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
@@ -18,25 +20,20 @@ NAV = [
 ]
 
 
+@functools.cache
+def nav_entries() -> list[tuple]:
+    """NAV with its URLs resolved (once per process)."""
+    return [(label, reverse(name), roles) for label, name, roles in NAV]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # htmx fragments (the caller's earlier tickets while typing, export progress) show no navigation.
+    if user is None or not user.is_authenticated or request.headers.get("HX-Request"):
         return {}
-    items = []
-    for label, name, roles in NAV:
-        if roles and not (user.is_superuser or user.has_role(*roles)):
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    items = [{"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+             for label, url, roles in nav_entries() if not roles or user.has_role(*roles)]
     if user.is_staff:
         items.append({"label": gettext_lazy("系统管理"), "url": reverse("admin:index"), "active": False})
-    context = {"nav": items}
-    try:
-        context["notifications_url"] = reverse("notifications:list")
-        context["unread_notifications"] = user.notifications.filter(read_at__isnull=True).count()
-    except NoReverseMatch:
-        pass
-    return context
+    return {"nav": items, "notifications_url": reverse("notifications:list"),
+            "unread_notifications": user.notifications.filter(read_at__isnull=True).count()}

@@ -54,19 +54,12 @@ def healthz(request):
 def home(request):
     """Send each user to the page their role starts the day on."""
     from django.shortcuts import redirect
-    from django.urls import NoReverseMatch, reverse
 
-    from core.context_processors import NAV
+    from core.context_processors import nav_entries
 
     if not request.user.is_authenticated:
         return redirect("login")
-    for _label, name, roles in NAV:
-        if roles and (request.user.is_superuser or request.user.has_role(*roles)):
-            try:
-                return redirect(reverse(name))
-            except NoReverseMatch:
-                continue
-    try:
-        return redirect(reverse("complaints:list"))
-    except NoReverseMatch:
-        return redirect("admin:index")
+    for _label, url, roles in nav_entries():
+        if roles and request.user.has_role(*roles):
+            return redirect(url)
+    return redirect("complaints:list")

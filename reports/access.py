@@ -7,7 +7,7 @@ BULLETIN_ROLES = (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)
 
 
 def may_see(user, roles) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.has_role(*roles)))
+    return bool(user.is_authenticated and user.has_role(*roles))
 
 
 def require_roles(user, roles) -> None:

@@ -99,6 +99,19 @@ def test_earlier_tickets_as_typed(client, users, make_ticket):
     assert earlier.number not in body
 
 
+def test_earlier_tickets_fragment_skips_the_page_frame(client, users, make_ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_ticket(customer_phone="13700137000")
+    c = _client(client, users["agent"])
+    with CaptureQueriesContext(connection) as ctx:  # asked on every pause in typing
+        body = c.get(reverse("complaints:earlier"), {"customer_phone": "13700137000"},
+                     HTTP_HX_REQUEST="true").content.decode()
+    assert "notif-bell" not in body
+    assert not [q for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
+
+
 def test_earlier_tickets_scoped(client, users, units, make_ticket):
     ticket = make_ticket(customer_phone="13700137000")
     ticket_dispatch(ticket=ticket, actor=users["lead"], unit=units["GS-A1-1"])
