@@ -62,8 +62,7 @@ def customer_view(user, ticket: Ticket) -> dict:
     """The customer fields as this user may see them by default (phone always masked here;
     revealing it is a separate, logged action)."""
     if not can_see_complainant(user, ticket):
-        hidden = "(举报人信息保密)"
-        return {"name": hidden, "phone": "", "account_no": "", "address": "", "hidden": True}
+        return {"name": gettext("(举报人信息保密)"), "phone": "", "account_no": "", "address": "", "hidden": True}
     return {
         "name": ticket.customer_name,
         "phone": mask_phone(ticket.customer_phone),

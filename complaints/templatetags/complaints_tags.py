@@ -3,7 +3,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from complaints.models import Kind, SlaState, Status
+from complaints.models import SlaState, Status
+from complaints.permissions import customer_view
 from complaints.permissions import mask_phone as _mask_phone
 from sla.models import ClockState
 from sla.workcal import format_due
@@ -74,31 +75,13 @@ def iso(value):
 @register.simple_tag(takes_context=True)
 def customer_name(context, ticket):
     """The complainant's name, unless this is a report (举报) and the user may not see it."""
-    user = context["request"].user
-    if ticket.kind == Kind.REPORT and not user.has_perm("complaints.view_complainant"):
-        return gettext("(举报人信息保密)")
-    return ticket.customer_name
+    return customer_view(context["request"].user, ticket)["name"]
 
 
 @register.simple_tag(takes_context=True)
 def customer_phone(context, ticket):
-    user = context["request"].user
-    if ticket.kind == Kind.REPORT and not user.has_perm("complaints.view_complainant"):
-        return ""
-    return _mask_phone(ticket.customer_phone)
-
-
-@register.simple_tag
-def query_with(request, **kwargs):
-    """The current query string with some parameters replaced (None/"" removes them)."""
-    params = request.GET.copy()
-    for key, value in kwargs.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    """The masked phone number, empty when the complainant is hidden."""
+    return customer_view(context["request"].user, ticket)["phone"]
 
 
 @register.filter
