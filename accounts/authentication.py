@@ -6,7 +6,7 @@ from rest_framework import authentication, exceptions
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         model = self.get_model()
-        token = model.objects.select_related("user", "user__unit").filter(key=key).first()
+        token = model.objects.select_related("user", "user__unit", "user__unit__parent").filter(key=key).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:

@@ -74,7 +74,7 @@ class CachedModelBackend(ModelBackend):
     loaded with their unit (every page scopes by it)."""
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("unit").filter(pk=user_id).first()
+        user = get_user_model()._default_manager.select_related("unit", "unit__parent").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

@@ -2,23 +2,28 @@
 from accounts.models import Unit
 
 
+def scope_unit(user) -> Unit | None:
+    """The unit whose subtree the user works in (None without a unit): their own, except that staff
+    of a customer-service / supervision centre work for its whole parent company."""
+    unit = user.unit
+    if unit is not None and unit.is_supervision and unit.parent_id:
+        return unit.parent
+    return unit
+
+
 def visible_unit_ids(user) -> list[int] | None:
     """Ids of the user's unit subtree, or None when the user sees everything (root unit or
     superuser). Staff of a supervision/customer-service centre see their parent company's
     subtree. Cached on the user object for the request."""
     if hasattr(user, "_visible_unit_ids"):
         return user._visible_unit_ids
-    if user.is_superuser:
+    unit = None if user.is_superuser else scope_unit(user)
+    if user.is_superuser or (unit is not None and unit.parent_id is None):
         ids = None
-    elif user.unit_id is None:
+    elif unit is None:
         ids = []
     else:
-        unit = user.unit
-        if unit.is_supervision and unit.parent_id:
-            # The customer-service / supervision centre works for its whole company.
-            unit = unit.parent
-        ids = None if unit.parent_id is None else list(
-            Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+        ids = list(unit.subtree().values_list("id", flat=True))
     user._visible_unit_ids = ids
     return ids
 

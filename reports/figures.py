@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from accounts.models import Unit
-from accounts.scoping import visible_unit_ids
+from accounts.scoping import scope_unit
 from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, SlaState, Status, Ticket
 from complaints.selectors import clock_state_q  # the list's own filter: a chart counts what it links to
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -176,16 +176,15 @@ class Scope:
 
 def home_unit(user) -> Unit:
     """The root of what the user may see."""
-    ids = visible_unit_ids(user)
-    if ids is None:
+    unit = scope_unit(user)
+    if user.is_superuser or (unit is not None and unit.parent_id is None):
         root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
         if root is None:
             raise NotFound("尚未建立单位")
         return root
-    if not ids or user.unit is None:
+    if unit is None:
         raise PermissionDenied("您尚未设置所属单位，无法查看统计")
-    unit = user.unit
-    return unit.parent if unit.is_supervision and unit.parent_id else unit
+    return unit
 
 
 def resolve_scope(user, unit_code: str | None = None) -> Scope:
@@ -206,7 +205,7 @@ def scope_and_period(user, params) -> tuple[Scope, Period]:
 
 
 def scope_of(unit: Unit, *, is_home: bool = True) -> Scope:
-    units = list(Unit.objects.filter(path__startswith=unit.path).order_by("path")
+    units = list(unit.subtree().order_by("path")
                  .values("id", "code", "name", "path", "depth", "customer_count", "parent_id"))
     return Scope(unit=unit, units=units, is_home=is_home)
 

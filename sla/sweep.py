@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Role, Unit
+from accounts.models import Role
+from accounts.scoping import scope_unit
 from complaints.models import SlaState, SupervisionOrder, Ticket, TicketEvent
 from core.choices import labels
 from core.config import setting
@@ -237,14 +238,12 @@ class _Recipients:
 
     @staticmethod
     def _scope_path(user) -> str | None:
-        # Mirrors accounts.scoping.visible_unit_ids: "" means everything.
+        # The path prefix of what the user sees (accounts.scoping): "" means everything.
         if user.is_superuser:
             return ""
-        unit: Unit | None = user.unit
+        unit = scope_unit(user)
         if unit is None:
             return None
-        if unit.is_supervision and unit.parent_id:
-            unit = unit.parent
         return "" if unit.parent_id is None else unit.path
 
     def for_clock(self, c: _Crossed) -> list:
