@@ -95,11 +95,3 @@ class SettingAdmin(admin.ModelAdmin):
                  "overridden": k in current}
                 for k, (d, desc) in config.DEFAULTS.items()]
         return super().changelist_view(request, {**(extra_context or {}), "setting_defaults": rows})
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        config.clear_cache()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        config.clear_cache()

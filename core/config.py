@@ -16,25 +16,24 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "reconnection_next_morning": ("10:00", "顺延复电的完成时间"),
 }
 
-_cache: dict[str, tuple[float, object]] = {}
+_state: dict = {"at": None, "values": {}}
 _TTL = 30.0
 
 
 def setting(key: str):
+    """The administrator's value for `key`, else its default. All overrides are read in one query
+    and kept for _TTL seconds; saving or deleting one clears this process's copy at once."""
     now = time.monotonic()
-    hit = _cache.get(key)
-    if hit and now - hit[0] < _TTL:
-        return hit[1]
-    from core.models import Setting
+    if _state["at"] is None or now - _state["at"] >= _TTL:
+        from core.models import Setting
 
-    try:
-        row = Setting.objects.filter(key=key).values_list("value", flat=True).first()
-    except DatabaseError:
-        row = None
-    value = DEFAULTS[key][0] if row is None else row
-    _cache[key] = (now, value)
-    return value
+        try:
+            values = dict(Setting.objects.values_list("key", "value"))
+        except DatabaseError:  # defaults until the database answers again
+            values = {}
+        _state.update(at=now, values=values)
+    return _state["values"].get(key, DEFAULTS[key][0])
 
 
-def clear_cache():
-    _cache.clear()
+def clear_cache(**_signal):
+    _state["at"] = None

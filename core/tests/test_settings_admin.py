@@ -44,3 +44,13 @@ def test_wrong_type_is_refused(admin_web, key, value):
 def test_unknown_key_is_refused(admin_web):
     response = admin_web.post(reverse("admin:core_setting_add"), {"key": "made_up", "value": "1"})
     assert response.status_code == 200 and not Setting.objects.exists()
+
+
+def test_a_setting_saved_anywhere_applies_at_once():
+    from core.config import setting
+
+    assert setting("repeat_window_days") == 30
+    row = Setting.objects.create(key="repeat_window_days", value=45)  # e.g. from a shell or a migration
+    assert setting("repeat_window_days") == 45
+    row.delete()
+    assert setting("repeat_window_days") == 30

@@ -128,11 +128,9 @@ def test_dispatch_clock_notifies_intake_leads(make_ticket, users):
 
 
 def test_breach_without_auto_supervision(make_ticket, users, units):
-    from core.config import clear_cache
     from core.models import Setting
 
     Setting.objects.create(key="auto_supervision_on_breach", value=False)
-    clear_cache()
     with time_machine.travel(at(2026, 3, 10, 10, 0), tick=False):
         _dispatched(make_ticket, users, units)
     with time_machine.travel(at(2026, 3, 12, 0, 1), tick=False):
