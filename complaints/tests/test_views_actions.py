@@ -42,6 +42,17 @@ def test_dispatch_allowed(client, users, units, make_ticket):
     assert any("已派发至" in m for m in msgs(response))
 
 
+def test_an_action_does_not_load_the_whole_page_before_it_acts(client, users, units, make_ticket,
+                                                               django_assert_max_num_queries):
+    t = make_ticket()
+    client.force_login(users["lead"])
+    client.get("/")  # the user's grants are cached from now on, as on a running system
+    # Sign-in, scope check, the locked update with its clocks, history, timeline and notifications;
+    # the page's timeline, clocks, contacts … are read only when the page is shown again.
+    with django_assert_max_num_queries(30):
+        assert post(client, users["lead"], t, "dispatch", {"unit": units["GS-A1-1"].pk}).status_code == 302
+
+
 def test_dispatch_from_queue_returns_to_queue(client, users, units, make_ticket):
     t = make_ticket()
     queue = reverse("complaints:dispatch_queue")

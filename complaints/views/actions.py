@@ -15,7 +15,7 @@ from complaints.services.workflow import TRANSITIONS
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .common import safe_next
-from .detail import ACTION_FORMS, build_form, load, render_detail
+from .detail import ACTION_FORMS, build_form, find, load, render_detail
 
 DONE = {
     "dispatch": gettext_lazy("已派发至 {unit}"), "return": gettext_lazy("已退单"),
@@ -71,13 +71,13 @@ def act(request, number, action):
     if action not in ACTION_FORMS:
         raise Http404(gettext("未知操作"))
     user = request.user
-    ticket = load(user, number)
+    ticket = find(user, number)
     detail_url = reverse("complaints:detail", args=[ticket.number])
     back = safe_next(request, detail_url)
     transition = TRANSITIONS[action]
     if not user.has_perm(transition.permission):
         messages.error(request, gettext("您的角色无权执行「%(action)s」") % {"action": transition.label})
-        return render_detail(request, ticket, status=403)
+        return render_detail(request, load(user, number), status=403)
     version = _version(request)
     if version is None:
         messages.error(request, gettext("该工单已被他人修改，请刷新后重试"))
@@ -85,7 +85,7 @@ def act(request, number, action):
     form = build_form(action, user, ticket, data=request.POST)
     if not form.is_valid():
         messages.error(request, gettext("「%(action)s」未提交：请检查标红的项目") % {"action": transition.label})
-        return render_detail(request, ticket, bound={action: form}, status=400)
+        return render_detail(request, load(user, number), bound={action: form}, status=400)
     try:
         updated = _call(action, ticket=ticket, actor=user, d=form.cleaned_data, version=version)
     except NotFound:
@@ -93,10 +93,10 @@ def act(request, number, action):
     except ValidationFailed as exc:
         form.apply_errors(exc.fields)
         messages.error(request, exc.message)
-        return render_detail(request, ticket, bound={action: form}, status=400)
+        return render_detail(request, load(user, number), bound={action: form}, status=400)
     except PermissionDenied as exc:
         messages.error(request, exc.message)
-        return render_detail(request, ticket, status=403)
+        return render_detail(request, load(user, number), status=403)
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect(detail_url)
@@ -119,11 +119,11 @@ def act(request, number, action):
 @login_required
 @require_POST
 def attachment_upload(request, number):
-    ticket = load(request.user, number)
+    ticket = find(request.user, number)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, gettext("请选择要上传的文件"))
-        return render_detail(request, ticket, bound={"attach": form}, status=400)
+        return render_detail(request, load(request.user, number), bound={"attach": form}, status=400)
     try:
         attachment = s.attachment_add(ticket=ticket, actor=request.user, upload=form.cleaned_data["file"])
     except NotFound:
@@ -131,7 +131,7 @@ def attachment_upload(request, number):
     except ValidationFailed as exc:
         form.apply_errors(exc.fields)
         messages.error(request, exc.message)
-        return render_detail(request, ticket, bound={"attach": form}, status=400)
+        return render_detail(request, load(request.user, number), bound={"attach": form}, status=400)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("complaints:detail", ticket.number)

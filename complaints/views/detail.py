@@ -86,8 +86,18 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
 
 
 def load(user, number):
+    """The ticket with everything its page shows."""
     try:
         return ticket_detail(user, number)
+    except NotFound:
+        raise Http404(gettext("工单不存在或无权查看")) from None
+
+
+def find(user, number):
+    """The ticket alone, checked against the user's scope: what a POST needs before it acts (the
+    page's relations are loaded only when the page is shown again)."""
+    try:
+        return access_ticket(user, number)
     except NotFound:
         raise Http404(gettext("工单不存在或无权查看")) from None
 
