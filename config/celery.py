@@ -1,5 +1,5 @@
 """Celery app. Beat drives the SLA clocks; the broker is Redis in deployment and a
-filesystem transport (no server) in the embedded default."""
+SQLite transport (no server) in the embedded default."""
 import os
 
 from celery import Celery

@@ -1,6 +1,6 @@
 """Settings, all from the environment (django-environ).
 
-Embedded default (no variables set): SQLite under var/ and a filesystem Celery broker, so
+Embedded default (no variables set): SQLite under var/ and a SQLite-backed Celery broker, so
 `make run` needs no server. Deployment sets DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 from pathlib import Path
@@ -88,7 +88,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server, worker and beat share the file without "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it begins and waits for it (timeout), instead
+    # of failing with "database is locked" when a reader upgrades to a writer under load.
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20,
+                                       "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -185,16 +188,18 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# --- Resilience (issue 13): broker, cache ------------------------------------------------------
+# Embedded default: kombu's SQLAlchemy transport on its own SQLite file. A consumer claims a
+# message in one write transaction (BEGIN IMMEDIATE), so a reader never sees a half-written one
+# (the filesystem transport's reader/writer race killed the worker after ~30 minutes).
+CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2  # a user's request never waits long on a dead broker
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-if not REDIS_URL:
-    _broker_dir = VAR_DIR / "broker"
-    _broker_dir.mkdir(exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir),
-                                       "control_folder": str(_broker_dir / "control"),
-                                       "polling_interval": 0.2}
+else:
+    # Passed to create_engine (so no "polling_interval": the worker polls once a second).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}}
+# --- end resilience block ---------------------------------------------------------------------
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

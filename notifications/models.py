@@ -50,6 +50,16 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
+    @property
+    def delivery_key(self) -> str:
+        """Stable for the message's life, the same on every attempt: receivers de-duplicate on it."""
+        return f"outbox-{self.pk}-{int(self.created_at.timestamp())}"
+
+    @property
+    def message_id(self) -> str:
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "localhost"
+        return f"<{self.delivery_key}@{domain}>"
+
     class Meta:
         verbose_name = _("待发消息")
         verbose_name_plural = _("待发消息")

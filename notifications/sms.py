@@ -9,13 +9,14 @@ log = logging.getLogger(__name__)
 
 
 class BaseSmsBackend:
-    def send(self, phone: str, text: str) -> None:
-        """Send one message; raise on failure (the outbox retries)."""
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> None:
+        """Send one message; raise on failure (the outbox retries). Pass `idempotency_key` to the
+        gateway where it supports one: it is the same on every attempt of one outbox message."""
         raise NotImplementedError
 
 
 class LoggingSmsBackend(BaseSmsBackend):
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> None:
         masked = f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
         log.info("SMS to %s: %s", masked, text)
 
@@ -24,9 +25,11 @@ class LocmemSmsBackend(BaseSmsBackend):
     """For tests: keeps the messages in `LocmemSmsBackend.outbox`."""
 
     outbox: list[tuple[str, str]] = []
+    keys: list[str] = []
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> None:
         LocmemSmsBackend.outbox.append((phone, text))
+        LocmemSmsBackend.keys.append(idempotency_key)
 
 
 def get_sms_backend() -> BaseSmsBackend:
