@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from core.cache import on_recovery
+
 GENERATION_KEY = "grants:generation"
 ENTRY_SECONDS = 3600
 
@@ -60,6 +62,12 @@ def _load(user) -> tuple[frozenset[str], frozenset[str]]:
         Permission.objects.filter(Q(user=user) | Q(group__user=user))
         .values_list("content_type__app_label", "codename").distinct())
     return roles, permissions
+
+
+@on_recovery
+def _retire_after_outage() -> None:
+    """An edit made while the cache was down could not retire the entries cached before it."""
+    cache.set(GENERATION_KEY, uuid4().hex, None)
 
 
 def retire_all(**_kwargs) -> None:

@@ -1,10 +1,93 @@
-"""Django's Redis cache, keeping one redis client per connection pool.
+"""Django's Redis cache, keeping one redis client per connection pool, and never failing a request.
 
 Django builds a new `redis.Redis` object for every cache call, and each one fills a table of some
 170 response callbacks: about a third of a millisecond, three times on every API request (grants,
 throttle read and write). The client is safe to share; Django's cache objects are per thread anyway.
+
+The cache only ever holds what can be recomputed (role grants, throttle counters, dashboard
+figures, business settings), so when Redis errors every call answers as a miss: reads return the
+default, writes store nothing, `add` reports "not added", `incr` raises ValueError as for a missing
+key. Callers then read the database (grants, settings) or let the request through (throttles).
+After a failure Redis is left alone for RETRY_SECONDS so requests do not each wait on it; the
+outage is logged once per LOG_SECONDS. When Redis answers again, the callbacks registered with
+`on_recovery` run once in this process (grants retire what an edit during the outage could not).
 """
+import functools
+import logging
+import threading
+import time
+
 from django.core.cache.backends import redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+LOG_SECONDS = 60.0
+
+_state = {"down_until": 0.0, "logged_at": float("-inf"), "was_down": False}
+_lock = threading.Lock()
+_recovery_callbacks = []
+
+
+def on_recovery(callback):
+    """Run `callback()` once each time the cache answers again after an outage."""
+    _recovery_callbacks.append(callback)
+    return callback
+
+
+def cache_down() -> bool:
+    return time.monotonic() < _state["down_until"]
+
+
+def _failed(operation, exc):
+    now = time.monotonic()
+    with _lock:
+        _state["down_until"] = now + RETRY_SECONDS
+        _state["was_down"] = True
+        if now - _state["logged_at"] >= LOG_SECONDS:
+            _state["logged_at"] = now
+            log.warning("cache unavailable (%s: %s); reading the database and not throttling for now",
+                        operation, exc)
+
+
+def _answered():
+    if not _state["was_down"]:
+        return
+    with _lock:
+        if not _state["was_down"]:
+            return
+        _state["was_down"] = False
+    log.warning("cache available again")
+    for callback in _recovery_callbacks:
+        callback()
+
+
+def _soft(miss):
+    """Answer `miss(*args, **kwargs)` instead of raising when Redis errors or is known to be down."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            if cache_down():
+                return miss(*args, **kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except (RedisError, OSError) as exc:
+                _failed(method.__name__, exc)
+                return miss(*args, **kwargs)
+            _answered()
+            return result
+        return call
+    return wrap
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+def _missing(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found (cache unavailable)")
 
 
 class _Client(redis.RedisCacheClient):
@@ -24,3 +107,15 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _Client
+
+    get = _soft(_default)(redis.RedisCache.get)
+    get_many = _soft(lambda keys, *a, **k: {})(redis.RedisCache.get_many)
+    has_key = _soft(lambda *a, **k: False)(redis.RedisCache.has_key)
+    add = _soft(lambda *a, **k: False)(redis.RedisCache.add)
+    set = _soft(lambda *a, **k: None)(redis.RedisCache.set)
+    set_many = _soft(lambda data, *a, **k: list(data))(redis.RedisCache.set_many)
+    touch = _soft(lambda *a, **k: False)(redis.RedisCache.touch)
+    delete = _soft(lambda *a, **k: False)(redis.RedisCache.delete)
+    delete_many = _soft(lambda *a, **k: None)(redis.RedisCache.delete_many)
+    incr = _soft(_missing)(redis.RedisCache.incr)
+    clear = _soft(lambda *a, **k: False)(redis.RedisCache.clear)

@@ -6,17 +6,20 @@ many usernames; this middleware refuses sign-in POSTs from an address that has f
 LOGIN_IP_FAILURE_LIMIT times in LOGIN_IP_WINDOW_SECONDS. Only failures count, so a call centre
 behind one NAT signing in at shift change is not throttled.
 
-DatabaseErrorMiddleware — when the database connection drops mid-request the service's
-transaction has rolled back; the user gets a clean 503 in Chinese (JSON under /api/) instead of
-a 500 page, and nothing half-written.
+DatabaseErrorMiddleware — when the database connection drops mid-request (or is down before the
+request's session or user could be read) the service's transaction has rolled back; the user gets
+a clean 503 in Chinese (JSON under /api/) instead of a 500 page, and nothing half-written.
 """
 import functools
 import logging
+import sys
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -99,22 +102,44 @@ def _throttled(request):
 
 
 class DatabaseErrorMiddleware:
+    """Outermost, so that it also covers the database reads and writes of the other middleware
+    (the session behind a cookie, the signed-in user, the session save): Django turns an error there
+    into a 500 response at that layer, and `_remember_database_error` marks the request for us."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        exception = getattr(request, "_database_error", None)
+        if exception is not None and response.status_code == 500:
+            return unavailable(request, exception)
+        return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logging.getLogger("django.request").error("database unavailable: %s %s", request.method, request.path,
-                                                  exc_info=exception)
-        message = "数据库暂时不可用，请稍后重试。本次操作未被保存，工单没有被修改。"
-        if request.path_info.startswith("/api/"):
-            return JsonResponse({"error": {"code": "unavailable", "message": message, "fields": {}}}, status=503,
-                                headers={"Retry-After": "30"})
-        return HttpResponse(_page("服务暂时不可用", message), status=503, headers={"Retry-After": "30"})
+        return unavailable(request, exception)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+@receiver(got_request_exception, dispatch_uid="remember_database_error")
+def _remember_database_error(sender, request=None, **kwargs):
+    exception = sys.exc_info()[1]
+    if request is not None and isinstance(exception, DATABASE_ERRORS):
+        request._database_error = exception
+
+
+def unavailable(request, exception):
+    logging.getLogger("django.request").error("database unavailable: %s %s", request.method, request.path,
+                                              exc_info=exception)
+    message = "数据库暂时不可用，请稍后重试。本次操作未被保存，工单没有被修改。"
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"error": {"code": "unavailable", "message": message, "fields": {}}}, status=503,
+                            headers={"Retry-After": "30"})
+    return HttpResponse(_page("服务暂时不可用", message), status=503, headers={"Retry-After": "30"})
 
 
 def _page(title: str, message: str) -> str:

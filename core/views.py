@@ -29,9 +29,17 @@ def _broker_ok() -> bool:
         return False
 
 
+def _cache_ok() -> bool:
+    from django.core.cache import cache
+
+    cache.set("healthz:probe", 1, 10)  # the cache never raises (core.cache): a miss means it is down
+    return cache.get("healthz:probe") == 1
+
+
 @never_cache
 def healthz(request):
-    """Liveness and readiness for operators and CI: database, broker, beat, calendar years."""
+    """Liveness and readiness for operators and CI: database, broker, cache, beat, calendar years.
+    503 when a part is down, naming it in `down`."""
     from sla.calendar import known_years
 
     database = _database_ok()
@@ -42,12 +50,14 @@ def healthz(request):
         "database": database,
         "broker": _broker_ok(),
         "broker_url": settings.CELERY_BROKER_URL.split("://")[0],
+        "cache": _cache_ok(),
         "last_beat": beat.isoformat() if beat else None,
         "beat_recent": bool(beat and timezone.now() - beat < timedelta(minutes=3)),
         "calendar": {"known_years": years, "current_year_known": this_year in years,
                      "next_year_known": this_year + 1 in years},
     }
-    body["ok"] = body["database"] and body["broker"]
+    body["down"] = [part for part in ("database", "broker", "cache") if not body[part]]
+    body["ok"] = not body["down"]
     return JsonResponse(body, status=200 if body["ok"] else 503)
 
 
