@@ -129,11 +129,10 @@ def _new_clocks(ticket, names, at: datetime) -> list[Clock]:
         if name == ClockName.RESOLUTION and ticket.regulator_due_at:
             due = ticket.regulator_due_at  # the regulator's transfer states its own deadline
             warn = start + (due - start) * float(policy.warn_ratio)
-        state = ClockState.BREACHED if due <= at else (ClockState.WARNING if warn <= at else ClockState.RUNNING)
+        # Born running even when already past its warning or due (a late-logged letter): the next
+        # sweep warns or breaches it like any clock that crossed, with notifications and supervision.
         new.append(Clock(ticket=ticket if ticket.pk else None, name=name, policy=policy, started_at=start,
-                         due_at=due, warn_at=warn, state=state, calendar_known=known,
-                         breached_at=at if state == ClockState.BREACHED else None,
-                         warned_at=at if state == ClockState.WARNING else None))
+                         due_at=due, warn_at=warn, state=ClockState.RUNNING, calendar_known=known))
     return new
 
 
