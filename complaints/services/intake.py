@@ -139,12 +139,12 @@ MAX_BATCH = 100  # tickets per transaction
 
 @dataclass
 class _Pending:
-    """A valid item, prepared: the unsaved ticket, the earlier tickets it links to, and then the rows
-    written with it."""
+    """A valid item, prepared: the unsaved ticket, and then the earlier tickets it links to and the
+    rows written with it."""
     index: int
     ticket: Ticket
-    links: list[tuple[Ticket, str]]
     key: str
+    links: list[tuple[Ticket, str]] = dataclass_field(default_factory=list)
     written: dict = dataclass_field(default_factory=dict)
 
 
@@ -203,9 +203,7 @@ def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime) -> _P
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
         paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=actor.unit, created_by=actor,
     )
-    earlier = list(earlier_tickets(phone=ticket.customer_phone, account_no=ticket.account_no)
-                   .only(*FLAG_FIELDS)[:50])
-    return _Pending(index, ticket, _flag(ticket, earlier, now), key)
+    return _Pending(index, ticket, key)
 
 
 # What _flag reads of the earlier tickets (and the number the new links show).
@@ -254,6 +252,11 @@ def _ticket_history():
 def _insert(actor, chunk: list[_Pending], now: datetime) -> None:
     with transaction.atomic():
         tickets = [item.ticket for item in chunk]
+        _lock_callers(tickets)
+        for item in chunk:  # under the callers' locks: every earlier ticket of theirs is committed
+            earlier = list(earlier_tickets(phone=item.ticket.customer_phone, account_no=item.ticket.account_no)
+                           .only(*FLAG_FIELDS)[:50])
+            item.links = _flag(item.ticket, earlier, now)
         for ticket, number in zip(tickets, next_numbers(len(chunk)), strict=True):
             ticket.number = number
         for item in chunk:  # clocks after the numbers: the ticket's fields are final now
@@ -276,6 +279,23 @@ def _insert(actor, chunk: list[_Pending], now: datetime) -> None:
         # What was written with the ticket, so a caller can show it without reading it back
         # (complaints.selectors.ticket_as_written).
         item.ticket.written_relations = item.written
+
+
+def _lock_callers(tickets: list[Ticket]) -> None:
+    """PostgreSQL: concurrent intakes of one caller (phone or account) take turns, so each sees the
+    tickets committed before it and 20 calls at once flag 19 repeats. Transaction-level advisory
+    locks, taken in one order (no deadlock between two batches), released at commit. SQLite
+    writers are serialised by the database already."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({f"intake-caller:{kind}:{value}" for t in tickets
+                   for kind, value in (("p", t.customer_phone), ("a", t.account_no)) if value})
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h "
+                           "FROM unnest(%s::text[]) AS k ORDER BY h) AS locks", [keys])
 
 
 def _flag(ticket: Ticket, earlier: list[Ticket], now: datetime) -> list[tuple[Ticket, str]]:

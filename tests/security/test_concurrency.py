@@ -190,3 +190,16 @@ def test_ten_identical_idempotent_api_posts_make_one_ticket(users, category):
     assert codes == [200] * 9 + [201], outcomes
     assert len({body["number"] for _, body in outcomes}) == 1
     assert Ticket.objects.count() == 1
+
+
+def test_twenty_concurrent_intakes_of_one_caller_flag_nineteen_repeats(users, category):
+    # The same caller (phone) rings 20 times at once about the same matter: whichever is written
+    # first is the original, every later one sees an earlier ticket and is a repeat linked to it.
+    results, errors = run_together(*[
+        (lambda: s.ticket_register(actor=fresh("agent"), data=_intake(category))[0]) for _ in range(20)])
+    assert errors == [None] * 20
+    tickets = Ticket.objects.filter(customer_phone="13900000000")
+    assert tickets.count() == 20
+    assert tickets.filter(is_repeat=True).count() == 19
+    first = tickets.order_by("id").first()
+    assert first.is_repeat is False  # the first written is the one no other preceded
