@@ -8,10 +8,11 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+env = environ.Env()
+# Where the embedded default keeps its files (database, broker, cache, beat schedule, media, mail).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(exist_ok=True)
 
-env = environ.Env()
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-change-me-in-production-0123456789abcdef")
