@@ -193,7 +193,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Resilience (issue 13): broker, cache ------------------------------------------------------
+# --- Resilience (issue 13): the broker --------------------------------------------------------
 # Embedded default: kombu's SQLAlchemy transport on its own SQLite file. A consumer claims a
 # message in one write transaction (BEGIN IMMEDIATE), so a reader never sees a half-written one
 # (the filesystem transport's reader/writer race killed the worker after ~30 minutes).

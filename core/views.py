@@ -32,8 +32,11 @@ def _broker_ok() -> bool:
 def _cache_ok() -> bool:
     from django.core.cache import cache
 
-    cache.set("healthz:probe", 1, 10)  # the cache never raises (core.cache): a miss means it is down
-    return cache.get("healthz:probe") == 1
+    try:  # core.cache answers a dead Redis as a miss; a file cache on a full disk raises
+        cache.set("healthz:probe", 1, 10)
+        return cache.get("healthz:probe") == 1
+    except Exception:
+        return False
 
 
 @never_cache
