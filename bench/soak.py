@@ -3,6 +3,7 @@ bounded mixed load, then a report of process restarts, errors and lost work.
 
     .venv/bin/python bench/soak.py                   # 2 hours on 127.0.0.1:8766
     .venv/bin/python bench/soak.py --minutes 30 --port 8714 --cycle-seconds 5
+    .venv/bin/python bench/soak.py --minutes 30 --kill-worker-every 10   # and SIGKILL the worker
 
 It starts `manage.py runsystem` as `make run` does (the environment as given: unset DATABASE_URL
 and REDIS_URL for the embedded default; the database must be migrated and seeded, e.g. by `make
@@ -14,7 +15,8 @@ Each cycle's ticket is remembered with the status the last accepted step returne
 
 Reported at the end (one JSON object, also written to var/soak-<start>.json):
   requests and their errors (any non-2xx/3xx or connection failure) per operation;
-  restarts — "exited with code" lines of runsystem (a child that died and was restarted);
+  restarts — "exited with code" lines of runsystem (a child that died and was restarted), and how
+  many of them --kill-worker-every caused;
   lost work — tickets whose stored status differs from what the API last answered, and outbox
   messages that are failed or still pending more than two minutes after they were written.
 """
@@ -138,6 +140,18 @@ def wait_healthy(base, seconds=180):
     raise RuntimeError("runsystem did not become healthy")
 
 
+def _kill_worker(run_log) -> int:
+    pids = re.findall(r"runsystem: worker started pid=(\d+)", run_log.read_text(errors="replace"))
+    if not pids:
+        return 0
+    log(f"killing the worker (pid {pids[-1]})")
+    try:
+        os.kill(int(pids[-1]), signal.SIGKILL)
+    except ProcessLookupError:
+        return 0
+    return 1
+
+
 def lost_work(load, started_at):
     """Tickets whose stored status is not what the API last answered; outbox messages written
     during the soak that failed, or are still pending two minutes after they were written."""
@@ -165,6 +179,8 @@ def main(argv=None):
     parser.add_argument("--minutes", type=float, default=120.0)
     parser.add_argument("--port", type=int, default=0, help="default: a free loopback port")
     parser.add_argument("--cycle-seconds", type=float, default=5.0, help="one load cycle (≈ 10 requests) per …")
+    parser.add_argument("--kill-worker-every", type=float, default=0.0, metavar="MINUTES",
+                        help="SIGKILL the Celery worker this often (runsystem must restart it); 0: never")
     args = parser.parse_args(argv)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
@@ -178,9 +194,14 @@ def main(argv=None):
         wait_healthy(base)
         load = Load(base)
         end = time.monotonic() + args.minutes * 60
+        next_kill = time.monotonic() + args.kill_worker_every * 60 if args.kill_worker_every else None
+        kills = 0
         i = 0
         while time.monotonic() < end:
             t0 = time.monotonic()
+            if next_kill is not None and t0 >= next_kill:
+                kills += _kill_worker(run_log)
+                next_kill = t0 + args.kill_worker_every * 60
             load.cycle(i)
             i += 1
             if i % 60 == 0:
@@ -196,7 +217,7 @@ def main(argv=None):
             os.killpg(proc.pid, signal.SIGKILL)
     text = run_log.read_text(errors="replace")
     report = {
-        "minutes": args.minutes, "cycles": i, "requests": sum(load.requests.values()),
+        "minutes": args.minutes, "cycles": i, "worker_kills": kills, "requests": sum(load.requests.values()),
         "errors": sum(load.errors.values()), "requests_by_op": dict(load.requests),
         "errors_by_op": dict(load.errors), "error_samples": load.error_samples,
         "restarts": re.findall(r"runsystem: (\w+) pid=\d+ exited with code (-?\d+)", text),
@@ -205,7 +226,8 @@ def main(argv=None):
     out_path = ROOT / "var" / f"soak-{int(started_at)}.json"
     out_path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0 if not report["errors"] and not report["restarts"] and not lost["tickets_mismatched"] else 1
+    unexpected = len(report["restarts"]) - kills
+    return 0 if not report["errors"] and not unexpected and not lost["tickets_mismatched"] else 1
 
 
 if __name__ == "__main__":
