@@ -229,6 +229,25 @@ class SuperviseForm(StyledForm):
     due_at = _dt_field(_("督办期限"))
 
 
+class OrderForm(StyledForm):
+    """Answer (unit) or close (supervision office) one of the ticket's open orders."""
+
+    order = forms.TypedChoiceField(label=_("督办单"), coerce=int)
+
+    def __init__(self, *args, orders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].choices = [(o.pk, f"{o.get_kind_display()} {o.level}级 · {o.issued_at:%m-%d %H:%M} · "
+                                                f"{o.content[:30]}") for o in orders]
+
+
+class OrderReplyForm(OrderForm):
+    text = forms.CharField(label=_("答复内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OrderCloseForm(OrderForm):
+    note = forms.CharField(label=_("办结说明"), required=False, max_length=200)
+
+
 class ChaseForm(StyledForm):
     note = forms.CharField(label=_("催办说明"), required=False, max_length=2000)
 

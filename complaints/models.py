@@ -338,13 +338,40 @@ class SupervisionOrder(ChoiceLabels, models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     issued_at = models.DateTimeField()
     automatic = models.BooleanField(_("系统自动"), default=False)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    # Its own clock: warned at warn_at, escalated one level (三级督办) each time due_at passes unanswered.
+    level = models.PositiveSmallIntegerField(_("督办级别"), default=1, db_default=1)
+    warn_at = models.DateTimeField(_("预警时刻"), null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(_("超期时间"), null=True, blank=True)
+    reply = models.TextField(_("督办答复"), blank=True, max_length=2000, default="", db_default="")
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    close_note = models.CharField(_("办结说明"), max_length=200, blank=True, default="", db_default="")
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("督办/预警")
         verbose_name_plural = _("督办/预警")
-        indexes = [models.Index(fields=["closed_at", "issued_at"], name="supervision_open")]
+        indexes = [
+            models.Index(fields=["closed_at", "issued_at"], name="supervision_open"),
+            # The order sweep reads only unanswered open orders whose warning or due has passed.
+            models.Index(fields=["due_at"], name="supervision_due",
+                         condition=Q(closed_at__isnull=True, replied_at__isnull=True)),
+            models.Index(fields=["warn_at"], name="supervision_warn",
+                         condition=Q(closed_at__isnull=True, replied_at__isnull=True, warned_at__isnull=True)),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def answered(self) -> bool:
+        return self.replied_at is not None
 
 
 class Callback(ChoiceLabels, models.Model):

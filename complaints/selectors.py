@@ -265,10 +265,15 @@ def supervision_lists(user, limit: int = 100) -> dict:
                  .annotate(callback_due=_clock_due(ClockName.CALLBACK)).order_by("reviewed_at", "id"))
     extensions = (ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING, ticket__in=scope)
                   .select_related("ticket", "ticket__unit", "requested_by").order_by("requested_at", "id"))
-    orders = (SupervisionOrder.objects.filter(closed_at__isnull=True, ticket__in=scope)
-              .select_related("ticket", "ticket__unit", "issued_by").order_by("due_at", "issued_at"))
     return {"replied": list(replied[:limit]), "callbacks": list(callbacks[:limit]),
-            "extensions": list(extensions[:limit]), "orders": list(orders[:limit])}
+            "extensions": list(extensions[:limit])}
+
+
+def open_orders(user):
+    """Open supervision orders on tickets the user may see, the nearest deadline first (paginated
+    by the caller, which also shows their total)."""
+    return (SupervisionOrder.objects.filter(closed_at__isnull=True, ticket__in=ticket_scope(user))
+            .select_related("ticket", "ticket__unit").order_by("due_at", "issued_at", "id"))
 
 
 def ticket_detail(user, number: str) -> Ticket:
@@ -283,7 +288,7 @@ def ticket_detail(user, number: str) -> Ticket:
               "contacts__by", "callbacks__by",
               Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")
                        .order_by("requested_at")),
-              Prefetch("supervisions", queryset=SupervisionOrder.objects.select_related("issued_by")
+              Prefetch("supervisions", queryset=SupervisionOrder.objects.select_related("issued_by", "replied_by")
                        .order_by("issued_at")),
               "links__other", "attachments__uploaded_by", "accountabilities__unit"))
     return access_ticket(user, number, queryset=qs)

@@ -12,6 +12,9 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "return_window_working_days": (1, "承办单位在派发后几个工作日内可退单"),
     "auto_supervision_on_breach": (True, "超时后自动生成督办单"),
     "supervision_due_hours": (24, "自动督办单的办理期限(小时)"),
+    "supervision_levels": (3, "三级督办：督办单逐级升级的级数(默认 供电所→县公司→地市公司)"),
+    "supervision_level_hours": (24, "督办单每升一级后的答复期限(小时)；期限内未答复再升一级"),
+    "supervision_warn_ratio": (0.75, "督办单期限用去多少比例时预警"),
     "reconnection_night_after": ("22:00", "此时间后缴费的欠费复电顺延至次日"),
     "reconnection_next_morning": ("10:00", "顺延复电的完成时间"),
 }

@@ -162,7 +162,8 @@ def apply_side_effects(clock_ids: list[int], *, kind: str, now: datetime, result
 
 
 def _auto_supervise(crossed: list[_Crossed], now: datetime) -> int:
-    """One automatic supervision order per breached ticket that has no open automatic order."""
+    """One automatic supervision order per breached ticket that has no open automatic order (a
+    ticket whose earlier orders were closed gets a new one when another clock breaches)."""
     from notifications.services import insert_rows
 
     by_ticket: dict[int, _Crossed] = {}
@@ -170,21 +171,24 @@ def _auto_supervise(crossed: list[_Crossed], now: datetime) -> int:
         by_ticket.setdefault(c.ticket_id, c)
     already = set(SupervisionOrder.objects.filter(ticket_id__in=by_ticket, automatic=True, closed_at__isnull=True)
                   .values_list("ticket_id", flat=True))
-    due = now + timedelta(hours=int(setting("supervision_due_hours")))
+    from complaints.services.supervision import order_deadline
+
+    due, warn = order_deadline(now, now + timedelta(hours=int(setting("supervision_due_hours"))))
     orders, events = [], []
     for ticket_id, c in by_ticket.items():
         if ticket_id in already:
             continue
         label = labels(ClockName).get(c.name, c.name)
         content = f"「{label}」已超时（时限 {format_due(c.due_at)}），系统自动督办，请尽快办理"
-        orders.append((ticket_id, SupervisionOrder.OrderKind.SUPERVISION.value, content, due, None, now, True))
+        orders.append((ticket_id, SupervisionOrder.OrderKind.SUPERVISION.value, content, due, warn, 1, None, now,
+                       True))
         events.append((ticket_id, now, None, "auto_supervise", c.status, c.status, content,
                        {"clock": c.name, "due_at": due.isoformat()}))
     if not orders:
         return 0
     # Plain inserts (a thousand breaches must stay well under a second); the history row that
     # django-simple-history would write is written alongside, with no user (the system).
-    order_fields = ["ticket", "kind", "content", "due_at", "issued_by", "issued_at", "automatic"]
+    order_fields = ["ticket", "kind", "content", "due_at", "warn_at", "level", "issued_by", "issued_at", "automatic"]
     ids = insert_rows(SupervisionOrder, order_fields, orders, returning=True)
     _copy_to_history(ids, now)
     insert_rows(TicketEvent, ["ticket", "at", "actor", "action", "from_status", "to_status", "note", "data"], events)

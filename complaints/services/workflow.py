@@ -66,9 +66,12 @@ TRANSITIONS: dict[str, Transition] = {
     "responsibility": Transition(gettext_lazy("责任认定"), (S.REPLIED, S.REVIEWED, S.ARCHIVED),
                                  "complaints.decide_responsibility"),
     "attach": Transition(gettext_lazy("上传附件"), tuple(S.values), "complaints.view_ticket"),
+    "order_reply": Transition(gettext_lazy("答复督办"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
+    "order_close": Transition(gettext_lazy("督办办结"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
 }
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
-EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办")}
+EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
+                "order_escalated": gettext_lazy("督办升级"), "order_breached": gettext_lazy("督办超期")}
 
 
 def event_label(action: str) -> str:
@@ -93,6 +96,10 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
     if action == "extension_decision":
         # From the prefetched requests when the page loaded them, else one query.
         return any(e.decision == ExtensionRequest.Decision.PENDING for e in ticket.extensions.all())
+    if action == "order_reply":
+        return any(o.closed_at is None and o.replied_at is None for o in ticket.supervisions.all())
+    if action == "order_close":
+        return any(o.closed_at is None for o in ticket.supervisions.all())
     return True
 
 
@@ -118,12 +125,24 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
             raise AssertionError(f"{action} moved {before} → {locked.status}, not in its table row")
         if clock_event:
             clocks_on(locked, clock_event)
+        if before in OPEN_STATUSES and locked.status not in OPEN_STATUSES:
+            from .supervision import supervision_close_for_ticket
+
+            supervision_close_for_ticket(locked, actor=actor, at=timezone.now())
         locked.version += 1
         locked._history_user = actor
         locked.save()
         TicketEvent.objects.create(ticket=locked, at=timezone.now(), actor=actor, action=action,
                                    from_status=before, to_status=locked.status, note=note, data=data)
     return locked
+
+
+def ticket_action(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket], tuple[str, str, dict]],
+                  expected_version: int | None = None) -> Ticket:
+    """The locked transition service for actions whose change is written in another services
+    module (supervision orders, major-event reports, follow-up calls): `action` must be a row of
+    TRANSITIONS; `change(ticket)` returns (clock event or None, timeline note, event data)."""
+    return _act(ticket=ticket, actor=actor, action=action, change=change, expected_version=expected_version)
 
 
 def _require(value, field: str, message: str):
@@ -328,12 +347,16 @@ def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime
                                fields={"due_at": [gettext("督办期限须晚于当前时间")]})
 
     def change(t: Ticket):
-        order = SupervisionOrder(ticket=t, kind=kind, content=content, due_at=due_at, issued_by=actor,
-                                 issued_at=timezone.now())
+        from .supervision import order_deadline
+
+        now = timezone.now()
+        due, warn = order_deadline(now, due_at)
+        order = SupervisionOrder(ticket=t, kind=kind, content=content, due_at=due, warn_at=warn, issued_by=actor,
+                                 issued_at=now)
         order._history_user = actor
         order.save()
         _notify_unit(t, kind, f"工单 {t.number} 收到{order.get_kind_display()}：{content}"[:300])
-        return None, content, {"kind": kind, "due_at": due_at.isoformat() if due_at else None}
+        return None, content, {"kind": kind, "due_at": due.isoformat()}
 
     return _act(ticket=ticket, actor=actor, action="supervise", change=change, expected_version=expected_version)
 

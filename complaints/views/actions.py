@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from complaints import services as s
 from complaints.forms import AttachmentForm
 from complaints.models import Status
+from complaints.services.supervision import supervision_close, supervision_reply
 from complaints.services.workflow import TRANSITIONS
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -25,7 +26,8 @@ DONE = {
     "assign": gettext_lazy("已指定承办人"), "extend": gettext_lazy("延期申请已提交"),
     "extension_decision": gettext_lazy("延期审批已提交"), "supervise": gettext_lazy("已下发"),
     "chase": gettext_lazy("已登记催办"), "add_info": gettext_lazy("已保存补充内容"), "note": gettext_lazy("已保存备注"),
-    "responsibility": gettext_lazy("责任认定已保存"),
+    "responsibility": gettext_lazy("责任认定已保存"), "order_reply": gettext_lazy("督办答复已提交"),
+    "order_close": gettext_lazy("督办单已办结"),
 }
 
 
@@ -54,6 +56,8 @@ def _call(action, *, ticket, actor, d, version):
         "responsibility": lambda: s.ticket_responsibility(
             at_fault=d["at_fault"], unit=d.get("unit"), person=d.get("person", ""), decision=d.get("decision", ""),
             note=d.get("note", ""), **common),
+        "order_reply": lambda: supervision_reply(order_id=d["order"], text=d["text"], **common),
+        "order_close": lambda: supervision_close(order_id=d["order"], note=d.get("note", ""), **common),
     }
     return calls[action]()
 

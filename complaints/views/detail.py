@@ -35,6 +35,8 @@ ACTION_FORMS = {
     "add_info": (f.TextForm, gettext_lazy("保存补充"), ""),
     "note": (f.TextForm, gettext_lazy("保存备注"), ""),
     "withdraw": (f.ReasonForm, gettext_lazy("撤诉"), gettext_lazy("确定撤诉并关闭该工单？")),
+    "order_reply": (f.OrderReplyForm, gettext_lazy("提交督办答复"), ""),
+    "order_close": (f.OrderCloseForm, gettext_lazy("督办办结"), gettext_lazy("确定办结该督办单？")),
 }
 # Actions that move the case forward come first and open; the rest are collapsed.
 PRIMARY = ("dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")
@@ -49,6 +51,9 @@ def build_form(action, user, ticket, data=None, files=None):
             kwargs["initial"] = {"unit": ticket.service_area.unit_id}
     elif action == "responsibility":
         kwargs["units"] = units_for_dispatch(user)
+    elif action in ("order_reply", "order_close"):
+        kwargs["orders"] = [o for o in ticket.supervisions.all()
+                            if o.closed_at is None and (action == "order_close" or o.replied_at is None)]
     elif action == "assign":
         handlers = get_user_model().objects.none()
         if ticket.unit_id:

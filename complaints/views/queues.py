@@ -1,6 +1,7 @@
 """The role pages: the lead's dispatch queue, a unit's work orders, the supervision desk, and
 the ticket list / search everyone uses."""
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -13,6 +14,7 @@ from complaints.selectors import (
     dispatch_queue,
     keyset_page,
     my_work,
+    open_orders,
     supervision_lists,
     ticket_filter_form,
     ticket_list,
@@ -23,6 +25,7 @@ from .common import require_perm
 
 PAGE_SIZE = 50
 WORK_LIMIT = 200
+ORDERS_PAGE_SIZE = 50
 
 
 def _page_urls(request, page):
@@ -80,7 +83,8 @@ def my_work_view(request):
 def supervision_view(request):
     require_perm(request.user, "complaints.review_ticket", "complaints.callback_ticket",
                  "complaints.supervise_ticket")
-    return render(request, "complaints/supervision.html", supervision_lists(request.user))
+    orders = Paginator(open_orders(request.user), ORDERS_PAGE_SIZE).get_page(request.GET.get("orders_page"))
+    return render(request, "complaints/supervision.html", {**supervision_lists(request.user), "orders": orders})
 
 
 @login_required

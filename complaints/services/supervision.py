@@ -1,0 +1,183 @@
+"""Supervision orders 督办单: issued, answered by the unit, closed by the supervision office (or with
+the ticket), and escalated one level (三级督办) each time their deadline passes unanswered.
+
+Changes made by people run through the locked transition service (`ticket_action`), so they are
+checked, history-kept and on the timeline like every other action. The periodic sweep changes
+orders by compare-and-set under row locks, so an overlapping run never warns or escalates twice."""
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import Role, Unit
+from complaints.models import SupervisionOrder, Ticket, TicketEvent
+from core.config import setting
+from core.errors import Conflict, ValidationFailed
+
+from .workflow import ticket_action
+
+CHUNK = 500
+
+
+def order_deadline(start: datetime, due: datetime | None = None) -> tuple[datetime, datetime]:
+    """(due_at, warn_at) of an order level started at `start`: `due` when the issuer set one, else
+    the level's hours; warned when the set share of that time is used (both are settings)."""
+    due = due or start + timedelta(hours=float(setting("supervision_level_hours")))
+    return due, start + (due - start) * float(setting("supervision_warn_ratio"))
+
+
+def _open_order(ticket: Ticket, order_id) -> SupervisionOrder:
+    order = (SupervisionOrder.objects.select_for_update().filter(ticket=ticket, pk=order_id, closed_at__isnull=True)
+             .first() if str(order_id).isdigit() else None)
+    if order is None:
+        raise ValidationFailed(gettext("没有该在办督办单"), fields={"order": [gettext("没有该在办督办单")]})
+    return order
+
+
+def supervision_reply(*, ticket, actor, order_id: int, text: str, expected_version=None) -> Ticket:
+    """The handling unit answers an order: its clock stops and it no longer escalates."""
+    if not (text or "").strip():
+        raise ValidationFailed(gettext("请填写督办答复内容"), fields={"text": [gettext("请填写督办答复内容")]})
+
+    def change(t: Ticket):
+        order = _open_order(t, order_id)
+        if order.replied_at is not None:
+            raise Conflict(gettext("该督办单已答复"), code="order_answered")
+        order.reply, order.replied_at, order.replied_by = text, timezone.now(), actor
+        order._history_user = actor
+        order.save()
+        from notifications.services import notify, supervision_people
+
+        notify(users=supervision_people(), ticket=t, kind="supervision_replied",
+               message=f"工单 {t.number} 的{order.get_kind_display()}已答复：{text}"[:300])
+        return None, text, {"order": order.pk, "level": order.level}
+
+    return ticket_action(ticket=ticket, actor=actor, action="order_reply", change=change,
+                         expected_version=expected_version)
+
+
+def supervision_close(*, ticket, actor, order_id: int, note: str = "", expected_version=None) -> Ticket:
+    """The supervision office closes (销号) an order."""
+
+    def change(t: Ticket):
+        order = _open_order(t, order_id)
+        order.closed_at, order.closed_by, order.close_note = timezone.now(), actor, note[:200]
+        order._history_user = actor
+        order.save()
+        return None, note, {"order": order.pk, "answered": order.replied_at is not None}
+
+    return ticket_action(ticket=ticket, actor=actor, action="order_close", change=change,
+                         expected_version=expected_version)
+
+
+def supervision_close_for_ticket(ticket: Ticket, *, actor, at: datetime) -> int:
+    """Close every open order of a ticket that has just been archived or withdrawn (called by the
+    transition service inside its transaction). Returns how many were closed."""
+    orders = list(SupervisionOrder.objects.select_for_update().filter(ticket=ticket, closed_at__isnull=True))
+    for order in orders:
+        order.closed_at, order.close_note = at, gettext("工单已办结，自动办结")
+        order._history_user = actor
+        order.save()
+    return len(orders)
+
+
+def level_unit(unit_id: int | None, level: int, parents: dict[int, int | None]) -> int | None:
+    """The id of the unit answerable at `level`: level 1 is the handling unit, each level one up."""
+    for _ in range(level - 1):
+        parent = parents.get(unit_id)
+        if parent is None:
+            break
+        unit_id = parent
+    return unit_id
+
+
+def supervision_sweep(now: datetime | None = None, chunk: int = CHUNK) -> dict:
+    """Warn orders past their warning instant; escalate unanswered orders past their due one level
+    (new deadline, the superior unit's managers notified); at the top level, breach once and tell
+    the supervision office."""
+    now = now or timezone.now()
+    result = {"warned": 0, "escalated": 0, "breached": 0}
+    while True:
+        with transaction.atomic():
+            rows = _locked(Q(warn_at__lte=now, warned_at__isnull=True, due_at__gt=now), chunk)
+            if not rows:
+                break
+            SupervisionOrder.objects.filter(pk__in=[r["id"] for r in rows]).update(warned_at=now)
+            _notify_rows(rows, kind="supervision_warning", level_of=lambda r: r["level"],
+                         message="工单 {number} 的督办单即将到期（{due}），请尽快答复")
+            result["warned"] += len(rows)
+        if len(rows) < chunk:
+            break
+    top = int(setting("supervision_levels"))
+    while True:
+        with transaction.atomic():
+            rows = _locked(Q(due_at__lte=now) & (Q(breached_at__isnull=True) | Q(breached_at__lt=F("due_at"))), chunk)
+            if not rows:
+                break
+            up = [r for r in rows if r["level"] < top]
+            last = [r for r in rows if r["level"] >= top]
+            if up:
+                due, warn = order_deadline(now)
+                SupervisionOrder.objects.filter(pk__in=[r["id"] for r in up]).update(
+                    level=F("level") + 1, breached_at=now, due_at=due, warn_at=warn, warned_at=None)
+                _notify_rows(up, kind="supervision_escalated",
+                             message="工单 {number} 的督办单超期未答复，已升级为{level}级督办，请于 {due} 前答复",
+                             level_of=lambda r: r["level"] + 1, due=due)
+                _events(up, now, "order_escalated", lambda r: f"督办单超期未答复，升级为{r['level'] + 1}级督办")
+                result["escalated"] += len(up)
+            if last:
+                SupervisionOrder.objects.filter(pk__in=[r["id"] for r in last]).update(breached_at=now)
+                from notifications.services import notify_many, supervision_people
+
+                office = supervision_people()
+                notify_many([(office, _Ref(r), "supervision_breached",
+                              f"工单 {r['ticket__number']} 的{r['level']}级督办单超期未答复") for r in last])
+                _events(last, now, "order_breached", lambda r: f"{r['level']}级督办单超期未答复")
+                result["breached"] += len(last)
+        if len(rows) < chunk:
+            break
+    return result
+
+
+class _Ref:
+    """The ticket reference notify_many needs (pk and number) without loading the ticket."""
+
+    def __init__(self, row):
+        self.pk, self.number = row["ticket_id"], row["ticket__number"]
+
+
+def _locked(condition: Q, chunk: int) -> list[dict]:
+    qs = (SupervisionOrder.objects.filter(condition, closed_at__isnull=True, replied_at__isnull=True)
+          .order_by("due_at", "id"))
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs.values("id", "level", "due_at", "ticket_id", "ticket__number", "ticket__status",
+                          "ticket__unit_id", "ticket__owner_unit_id")[:chunk])
+
+
+def _notify_rows(rows, *, kind: str, message: str, level_of, due: datetime | None = None) -> None:
+    """Each order's answerable unit at its (new) level: that unit's managers are told."""
+    from django.contrib.auth import get_user_model
+
+    from notifications.services import notify_many
+    from sla.workcal import format_due
+
+    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    targets = {r["id"]: level_unit(r["ticket__unit_id"] or r["ticket__owner_unit_id"], level_of(r), parents)
+               for r in rows}
+    managers: dict[int, list] = {}
+    for user in get_user_model().objects.filter(unit_id__in=set(targets.values()), is_active=True,
+                                                groups__name=Role.UNIT_MANAGER).distinct():
+        managers.setdefault(user.unit_id, []).append(user)
+    notify_many([(managers.get(targets[r["id"]], []), _Ref(r), kind,
+                  message.format(number=r["ticket__number"], level=level_of(r),
+                                 due=format_due(timezone.localtime(due or r["due_at"])))) for r in rows])
+
+
+def _events(rows, now: datetime, action: str, note) -> None:
+    TicketEvent.objects.bulk_create([
+        TicketEvent(ticket_id=r["ticket_id"], at=now, actor=None, action=action, from_status=r["ticket__status"],
+                    to_status=r["ticket__status"], note=note(r), data={"order": r["id"]}) for r in rows])
+

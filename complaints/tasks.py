@@ -1,0 +1,18 @@
+"""Periodic case-loop work driven by Celery beat."""
+import logging
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="complaints.tasks.supervision_sweep_task", ignore_result=True)
+def supervision_sweep_task():
+    """Every minute: warn, escalate (三级督办) and breach supervision orders. Safe to run twice or
+    concurrently — the sweep locks the rows it changes and skips rows another run holds."""
+    from complaints.services.supervision import supervision_sweep
+
+    result = supervision_sweep()
+    if any(result.values()):
+        log.info("supervision sweep: %s", result)
+    return result
