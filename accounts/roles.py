@@ -6,13 +6,13 @@ from accounts.models import Role
 
 _T = "complaints"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.AGENT: ["view_ticket", "intake_ticket", "withdraw_ticket", "view_phone", "view_complainant"],
-    Role.LEAD: ["view_ticket", "intake_ticket", "dispatch_ticket", "view_phone", "view_complainant"],
-    Role.HANDLER: ["view_ticket", "handle_ticket", "view_phone"],
-    Role.UNIT_MANAGER: ["view_ticket", "handle_ticket", "view_phone"],
+    Role.AGENT: ["view_ticket", "intake_ticket", "withdraw_ticket", "view_phone", "view_complainant", "report_major"],
+    Role.LEAD: ["view_ticket", "intake_ticket", "dispatch_ticket", "view_phone", "view_complainant", "report_major"],
+    Role.HANDLER: ["view_ticket", "handle_ticket", "view_phone", "report_major"],
+    Role.UNIT_MANAGER: ["view_ticket", "handle_ticket", "view_phone", "report_major"],
     Role.SUPERVISOR: ["view_ticket", "intake_ticket", "dispatch_ticket", "review_ticket", "callback_ticket",
                       "supervise_ticket", "decide_extension", "decide_responsibility", "withdraw_ticket",
-                      "view_phone", "view_complainant"],
+                      "view_phone", "view_complainant", "report_major"],
     Role.DISCIPLINE: ["view_ticket", "view_complainant"],
     Role.VIEWER: ["view_ticket"],
     Role.ADMIN: ["view_ticket"],

@@ -248,6 +248,17 @@ class OrderCloseForm(OrderForm):
     note = forms.CharField(label=_("办结说明"), required=False, max_length=200)
 
 
+class MajorReportForm(StyledForm):
+    what = forms.CharField(label=_("事件经过"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    place = forms.CharField(label=_("地点"), max_length=200)
+    impact = forms.CharField(label=_("影响范围"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    measures = forms.CharField(label=_("已采取措施"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MajorSummaryForm(StyledForm):
+    what = forms.CharField(label=_("当日简要情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ChaseForm(StyledForm):
     note = forms.CharField(label=_("催办说明"), required=False, max_length=2000)
 

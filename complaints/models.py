@@ -210,6 +210,7 @@ class Ticket(ChoiceLabels, models.Model):
             ("withdraw_ticket", _("撤诉")),
             ("view_complainant", _("查看举报人信息")),
             ("view_phone", _("查看完整电话号码")),
+            ("report_major", _("报送重大事件快报")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
@@ -372,6 +373,33 @@ class SupervisionOrder(ChoiceLabels, models.Model):
     @property
     def answered(self) -> bool:
         return self.replied_at is not None
+
+
+class MajorReport(ChoiceLabels, models.Model):
+    """重大事件快报 (within the hour) and 当日简要情况 (by the end of the day), sent to the superior
+    unit's supervision office. Each stops its clock (sla ClockName major_report / major_summary)."""
+
+    class ReportKind(models.TextChoices):
+        FLASH = "flash", _("重大事件快报")
+        SUMMARY = "summary", _("当日简要情况")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="major_reports")
+    kind = models.CharField(_("类型"), max_length=8, choices=ReportKind.choices)
+    what = models.TextField(_("事件经过"), max_length=2000)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    impact = models.TextField(_("影响范围"), max_length=2000, blank=True)
+    measures = models.TextField(_("已采取措施"), max_length=2000, blank=True)
+    sent_to = models.ForeignKey(Unit, verbose_name=_("报送单位"), null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("报送时间"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("重大事件报告")
+        verbose_name_plural = _("重大事件报告")
+        ordering = ["at"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="major_report_once")]
 
 
 class Callback(ChoiceLabels, models.Model):

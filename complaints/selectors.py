@@ -290,7 +290,8 @@ def ticket_detail(user, number: str) -> Ticket:
                        .order_by("requested_at")),
               Prefetch("supervisions", queryset=SupervisionOrder.objects.select_related("issued_by", "replied_by")
                        .order_by("issued_at")),
-              "links__other", "attachments__uploaded_by", "accountabilities__unit"))
+              "links__other", "attachments__uploaded_by", "accountabilities__unit", "major_reports__sent_to",
+              "major_reports__by"))
     return access_ticket(user, number, queryset=qs)
 
 
@@ -299,6 +300,7 @@ def ticket_as_written(ticket: Ticket) -> Ticket:
     relations are filled from what intake wrote (`written_relations`); everything else is empty
     for a new ticket. Use only on the fresh object — it is a snapshot, not a live view."""
     rows = {"attachments": [], "contacts": [], "callbacks": [], "extensions": [], "supervisions": [],
+            "major_reports": [],
             "accountabilities": [], **ticket.written_relations}
     cache = {}
     for name, values in rows.items():

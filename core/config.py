@@ -15,6 +15,9 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "supervision_levels": (3, "三级督办：督办单逐级升级的级数(默认 供电所→县公司→地市公司)"),
     "supervision_level_hours": (24, "督办单每升一级后的答复期限(小时)；期限内未答复再升一级"),
     "supervision_warn_ratio": (0.75, "督办单期限用去多少比例时预警"),
+    "major_report_minutes": (60, "重大事件快报须在受理后多少分钟内上报上级单位督办部门"),
+    "major_summary_by": ("24:00", "重大事件当日简要情况的上报截止时刻(当日)"),
+    "major_warn_ratio": (0.75, "重大事件快报/简要情况时限用去多少比例时预警"),
     "reconnection_night_after": ("22:00", "此时间后缴费的欠费复电顺延至次日"),
     "reconnection_next_morning": ("10:00", "顺延复电的完成时间"),
 }

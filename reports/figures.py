@@ -547,6 +547,17 @@ def open_snapshot(scope: Scope, now: datetime | None = None) -> dict:
     return {"total": row["total"], "by_age": by_age, "by_clock": by_clock}
 
 
+def major_pending(scope: Scope, limit: int = BREACH_LIST_LIMIT) -> list[dict]:
+    """Major events whose flash report or same-day summary is not yet sent (their clocks), the
+    nearest deadline first — what must go up to the superior supervision office now."""
+    rows = (Clock.objects.filter(name__in=[ClockName.MAJOR_REPORT, ClockName.MAJOR_SUMMARY], completed_at__isnull=True,
+                                 ticket__in=scope.tickets()).exclude(state=ClockState.CANCELLED)
+            .order_by("due_at", "id").values("ticket__number", "name", "due_at", "state")[:limit])
+    names = dict(ClockName.choices)
+    return [{"number": r["ticket__number"], "url": ticket_url(r["ticket__number"]), "clock": r["name"],
+             "label": str(names[r["name"]]), "due_at": r["due_at"], "state": r["state"]} for r in rows]
+
+
 def breach_list(scope: Scope, now: datetime | None = None, limit: int = BREACH_LIST_LIMIT) -> list[Ticket]:
     now = now or timezone.now()
     return list(scope.tickets().filter(clock_state_q("breached", now), status__in=OPEN_STATUSES)
@@ -602,5 +613,6 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "open": open_snapshot(scope, now),
         "breaches_by_unit": breaches_by_unit(scope, now),
         "breach_list": breach_list(scope, now),
+        "major_pending": major_pending(scope),
         "definitions": DEFINITIONS,
     }

@@ -60,6 +60,8 @@ class ClockName(models.TextChoices):
     RECONNECTION = "reconnection", _("欠费复电")
     REPAIR_ARRIVAL = "repair_arrival", _("抢修到达")
     CONNECTION = "connection", _("装表接电")
+    MAJOR_REPORT = "major_report", _("重大事件快报")
+    MAJOR_SUMMARY = "major_summary", _("重大事件当日简要情况")
 
 
 class LimitUnit(models.TextChoices):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from complaints.models import ServiceType, SlaState
+from complaints.models import ServiceType, Severity, SlaState
 from core.config import setting
 from sla.calendar import get_calendar
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockPolicy, ClockState, LimitUnit
@@ -16,7 +16,8 @@ CONNECTION_TYPES = {ServiceType.CONNECTION_RESIDENTIAL, ServiceType.CONNECTION_L
 
 # Which clocks each case-loop event starts and which it completes.
 STARTS = {
-    "registered": [ClockName.DISPATCH, ClockName.REPAIR_ARRIVAL, ClockName.RECONNECTION, ClockName.CONNECTION],
+    "registered": [ClockName.DISPATCH, ClockName.REPAIR_ARRIVAL, ClockName.RECONNECTION, ClockName.CONNECTION,
+                   ClockName.MAJOR_REPORT, ClockName.MAJOR_SUMMARY],
     "dispatched": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
     "returned": [ClockName.DISPATCH],
     "reviewed": [ClockName.CALLBACK],
@@ -28,6 +29,8 @@ MEETS = {
     "replied": [ClockName.RESOLUTION, ClockName.RECONNECTION, ClockName.CONNECTION],
     "archived": [ClockName.CALLBACK],
     "redispatched": [ClockName.CALLBACK],
+    "major_reported": [ClockName.MAJOR_REPORT],
+    "major_summarised": [ClockName.MAJOR_SUMMARY],
 }
 CANCELS = {
     "returned": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
@@ -85,7 +88,24 @@ def _applies(ticket, clock: str) -> bool:
         return ticket.service_type == ServiceType.RECONNECTION
     if clock == ClockName.CONNECTION:
         return ticket.service_type in CONNECTION_TYPES
+    if clock in MAJOR_CLOCKS:
+        return ticket.severity == Severity.MAJOR
     return True
+
+
+MAJOR_CLOCKS = (ClockName.MAJOR_REPORT, ClockName.MAJOR_SUMMARY)
+
+
+def major_due(clock: str, start: datetime) -> datetime:
+    """A major event's flash report is due `major_report_minutes` after it is registered; its
+    same-day summary by `major_summary_by` (24:00 = the end of the day it was registered)."""
+    if clock == ClockName.MAJOR_REPORT:
+        return start + timedelta(minutes=int(setting("major_report_minutes")))
+    local = timezone.localtime(start)
+    hours, minutes = (int(part) for part in str(setting("major_summary_by")).split(":"))
+    day_start = timezone.make_aware(datetime.combine(local.date(), datetime.min.time()), local.tzinfo)
+    due = day_start + timedelta(hours=hours, minutes=minutes)
+    return due if due > start else due + timedelta(days=1)
 
 
 def clocks_on(ticket, event: str, at: datetime | None = None) -> None:
@@ -120,6 +140,11 @@ def _new_clocks(ticket, names, at: datetime) -> list[Clock]:
     new = []
     for name in names:
         if not _applies(ticket, name):
+            continue
+        if name in MAJOR_CLOCKS:  # set by business settings, not a clock policy
+            due = major_due(name, at)
+            new.append(Clock(ticket=ticket if ticket.pk else None, name=name, started_at=at, due_at=due,
+                             warn_at=at + (due - at) * float(setting("major_warn_ratio")), state=ClockState.RUNNING))
             continue
         policy = match_policy(name, ticket, _region_type(ticket))
         if policy is None:

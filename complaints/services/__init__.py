@@ -1,6 +1,7 @@
 """Every change to a ticket goes through these functions; views, the API, the admin and the
 tasks call them and nothing else writes ticket state."""
 from .intake import MAX_BATCH, IntakeData, earlier_tickets, ticket_register, tickets_register  # noqa: F401
+from .major import major_report_submit  # noqa: F401
 from .supervision import supervision_close, supervision_reply, supervision_sweep  # noqa: F401
 from .workflow import (  # noqa: F401
     TRANSITIONS,

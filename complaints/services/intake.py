@@ -336,4 +336,6 @@ def _notify_major(tickets: list[Ticket]) -> None:
     from notifications.services import notify_many, supervision_people
 
     people = supervision_people()
-    notify_many([(people, t, "major", f"重大工单 {t.number}：{t.description[:80]}，请1小时内上报") for t in tickets])
+    minutes = setting("major_report_minutes")
+    notify_many([(people, t, "major", f"重大工单 {t.number}：{t.description[:80]}，请{minutes}分钟内报送重大事件快报")
+                 for t in tickets])

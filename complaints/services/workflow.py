@@ -23,6 +23,7 @@ from complaints.models import (
     ContactAttempt,
     ExtensionRequest,
     Kind,
+    Severity,
     Status,
     SupervisionOrder,
     Ticket,
@@ -68,6 +69,8 @@ TRANSITIONS: dict[str, Transition] = {
     "attach": Transition(gettext_lazy("上传附件"), tuple(S.values), "complaints.view_ticket"),
     "order_reply": Transition(gettext_lazy("答复督办"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
     "order_close": Transition(gettext_lazy("督办办结"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
+    "major_report": Transition(gettext_lazy("重大事件快报"), tuple(S.values), "complaints.report_major"),
+    "major_summary": Transition(gettext_lazy("当日简要情况"), tuple(S.values), "complaints.report_major"),
 }
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
 EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
@@ -100,6 +103,9 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
         return any(o.closed_at is None and o.replied_at is None for o in ticket.supervisions.all())
     if action == "order_close":
         return any(o.closed_at is None for o in ticket.supervisions.all())
+    if action in ("major_report", "major_summary"):
+        kind = "flash" if action == "major_report" else "summary"
+        return ticket.severity == Severity.MAJOR and all(r.kind != kind for r in ticket.major_reports.all())
     return True
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from complaints import services as s
 from complaints.forms import AttachmentForm
 from complaints.models import Status
+from complaints.services.major import major_report_submit
 from complaints.services.supervision import supervision_close, supervision_reply
 from complaints.services.workflow import TRANSITIONS
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -27,7 +28,8 @@ DONE = {
     "extension_decision": gettext_lazy("延期审批已提交"), "supervise": gettext_lazy("已下发"),
     "chase": gettext_lazy("已登记催办"), "add_info": gettext_lazy("已保存补充内容"), "note": gettext_lazy("已保存备注"),
     "responsibility": gettext_lazy("责任认定已保存"), "order_reply": gettext_lazy("督办答复已提交"),
-    "order_close": gettext_lazy("督办单已办结"),
+    "order_close": gettext_lazy("督办单已办结"), "major_report": gettext_lazy("重大事件快报已报送"),
+    "major_summary": gettext_lazy("当日简要情况已报送"),
 }
 
 
@@ -58,6 +60,8 @@ def _call(action, *, ticket, actor, d, version):
             note=d.get("note", ""), **common),
         "order_reply": lambda: supervision_reply(order_id=d["order"], text=d["text"], **common),
         "order_close": lambda: supervision_close(order_id=d["order"], note=d.get("note", ""), **common),
+        "major_report": lambda: major_report_submit(kind="flash", **d, **common),
+        "major_summary": lambda: major_report_submit(kind="summary", **d, **common),
     }
     return calls[action]()
 

@@ -37,9 +37,11 @@ ACTION_FORMS = {
     "withdraw": (f.ReasonForm, gettext_lazy("撤诉"), gettext_lazy("确定撤诉并关闭该工单？")),
     "order_reply": (f.OrderReplyForm, gettext_lazy("提交督办答复"), ""),
     "order_close": (f.OrderCloseForm, gettext_lazy("督办办结"), gettext_lazy("确定办结该督办单？")),
+    "major_report": (f.MajorReportForm, gettext_lazy("报送快报"), ""),
+    "major_summary": (f.MajorSummaryForm, gettext_lazy("报送简要情况"), ""),
 }
 # Actions that move the case forward come first and open; the rest are collapsed.
-PRIMARY = ("dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")
+PRIMARY = ("major_report", "dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")
 
 
 def build_form(action, user, ticket, data=None, files=None):
