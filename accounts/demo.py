@@ -14,6 +14,7 @@ DEMO_USERS = [
     ("station_b", "赵承办", "GS-B1-1", [Role.HANDLER], False),
     ("manager_a", "陈所长", "GS-A1-1", [Role.UNIT_MANAGER], False),
     ("supervisor", "刘督办", "KF", [Role.SUPERVISOR], False),
+    ("discipline", "孙纪检", "JJ", [Role.DISCIPLINE], False),
     ("viewer", "周领导", "SGS", [Role.VIEWER], False),
     ("admin", "系统管理员", "SGS", [Role.ADMIN], True),
 ]
@@ -33,6 +34,7 @@ def seed_org() -> dict[str, Unit]:
     units = {"SGS": root}
     units["KF"] = _unit("KF", "客户服务中心", UnitKind.DEPARTMENT, root, supervision=True)
     units["YX"] = _unit("YX", "营销部", UnitKind.DEPARTMENT, root)
+    units["JJ"] = _unit("JJ", "纪检监察室", UnitKind.DISCIPLINE, root)
     for c, city in (("A", "东州供电公司"), ("B", "西州供电公司")):
         city_unit = _unit(f"DS-{c}", city, UnitKind.CITY, root)
         units[city_unit.code] = city_unit

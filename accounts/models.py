@@ -10,6 +10,7 @@ class UnitKind(models.TextChoices):
     COUNTY = "county", _("县公司")
     STATION = "station", _("供电所")
     DEPARTMENT = "department", _("职能部门")
+    DISCIPLINE = "discipline", _("纪检监察部门")
 
 
 class RegionType(models.TextChoices):

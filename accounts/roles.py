@@ -12,8 +12,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.UNIT_MANAGER: ["view_ticket", "handle_ticket", "view_phone", "report_major"],
     Role.SUPERVISOR: ["view_ticket", "intake_ticket", "dispatch_ticket", "review_ticket", "callback_ticket",
                       "supervise_ticket", "decide_extension", "decide_responsibility", "withdraw_ticket",
-                      "view_phone", "view_complainant", "report_major"],
-    Role.DISCIPLINE: ["view_ticket", "view_complainant"],
+                      "view_phone", "view_complainant", "report_major", "view_report"],
+    Role.DISCIPLINE: ["view_ticket", "dispatch_ticket", "handle_ticket", "view_phone", "view_complainant",
+                      "view_report"],
     Role.VIEWER: ["view_ticket"],
     Role.ADMIN: ["view_ticket"],
 }

@@ -1,5 +1,5 @@
 """Which units a user may see: their unit and everything below it."""
-from accounts.models import Unit
+from accounts.models import Unit, UnitKind
 
 
 def scope_unit(user) -> Unit | None:
@@ -31,3 +31,15 @@ def visible_unit_ids(user) -> list[int] | None:
 def unit_visible(user, unit) -> bool:
     ids = visible_unit_ids(user)
     return ids is None or (unit is not None and unit.pk in ids)
+
+
+def discipline_office(unit: Unit | None) -> Unit | None:
+    """The discipline office (纪检监察) that handles misconduct reports taken at `unit`: the one of the
+    nearest company above it, else any top-level one."""
+    offices = list(Unit.objects.filter(kind=UnitKind.DISCIPLINE).select_related("parent"))
+    def reach(office):
+        return office.parent.path if office.parent_id else office.path
+    mine = [o for o in offices if unit is not None and unit.path.startswith(reach(o))]
+    if mine:
+        return max(mine, key=lambda o: o.depth)
+    return min(offices, key=lambda o: o.depth, default=None)

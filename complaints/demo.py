@@ -92,8 +92,11 @@ def seed_demo_tickets(count: int = COUNT, seed: int = 95598) -> int:
 
 
 def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: random.Random, people) -> None:
-    """Register a ticket and take it as far along the loop as the time since allows."""
+    """Register a ticket and take it as far along the loop as the time since allows. A report (举报) is
+    handled by the discipline office, never by the station it names."""
     handler = people["handlers"][station.code]
+    if data.kind == Kind.REPORT:
+        station, handler = people["discipline"].unit, people["discipline"]
     target = rng.choices(["archived", "reviewed", "replied", "contacted", "dispatched", "returned", "registered",
                           "withdrawn", "late"], [40, 7, 7, 10, 12, 3, 7, 3, 11])[0]
     late = target == "late"  # left alone long enough to breach its clocks
@@ -126,7 +129,8 @@ def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: 
 def _step(action, ticket, station, handler, people, rng, target, data) -> Ticket:
     """One step of the loop; returns the ticket as the services left it (the next step reads it)."""
     if action == "dispatch":
-        ticket = ticket_dispatch(ticket=ticket, actor=people["lead"], unit=station)
+        dispatcher = people["discipline"] if ticket.kind == Kind.REPORT else people["lead"]
+        ticket = ticket_dispatch(ticket=ticket, actor=dispatcher, unit=station)
         if target == "returned":
             ticket = ticket_return(ticket=ticket, actor=handler, reason="该地址不属于本所供电范围，请核实后重新派发")
     elif action == "contact":
@@ -156,7 +160,7 @@ def _step(action, ticket, station, handler, people, rng, target, data) -> Ticket
 
 
 def _people() -> dict:
-    users = {u.username: u for u in User.objects.filter(username__in=["agent", "lead", "supervisor"])}
+    users = {u.username: u for u in User.objects.filter(username__in=["agent", "lead", "supervisor", "discipline"])}
     handlers = {}
     group = Group.objects.get(name=Role.HANDLER)
     for station in Unit.objects.filter(kind=UnitKind.STATION):

@@ -211,6 +211,7 @@ class Ticket(ChoiceLabels, models.Model):
             ("view_complainant", _("查看举报人信息")),
             ("view_phone", _("查看完整电话号码")),
             ("report_major", _("报送重大事件快报")),
+            ("view_report", _("查看举报件(纪检监察、督办部门)")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),

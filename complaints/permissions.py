@@ -1,4 +1,4 @@
-"""Who sees which ticket, and which fields of it.
+"""Who sees which ticket (which fields of it: complaints.policy).
 
 Scoping is done in SQL by the user's unit subtree; objects are fetched through access_ticket,
 which gives the same answer (404) for "does not exist" and "not yours"."""
@@ -9,11 +9,14 @@ from django.utils.translation import gettext
 
 from accounts.scoping import visible_unit_ids
 from complaints.models import Kind, Ticket
+from complaints.policy import may_see_reports
 from core.errors import NotFound
 
 
 def ticket_scope(user, queryset: QuerySet | None = None) -> QuerySet:
     qs = Ticket.objects.all() if queryset is None else queryset
+    if not may_see_reports(user):
+        qs = qs.exclude(kind=Kind.REPORT)  # a report (举报) exists only for the discipline and supervision offices
     ids = visible_unit_ids(user)
     if ids is None:
         return qs
@@ -32,41 +35,3 @@ def access_ticket(user, number: str, *, queryset: QuerySet | None = None) -> Tic
         return ticket_scope(user, queryset).get(number=number)
     except Ticket.DoesNotExist:
         raise NotFound(gettext("工单不存在或无权查看")) from None
-
-
-def can_see_complainant(user, ticket: Ticket) -> bool:
-    """A misconduct report's complainant is never shown to the reported unit."""
-    if ticket.kind != Kind.REPORT:
-        return True
-    return user.has_perm("complaints.view_complainant")
-
-
-def can_reveal_phone(user, ticket: Ticket) -> bool:
-    """Only roles that must call the customer may see the full number (each view is logged)."""
-    return can_see_complainant(user, ticket) and user.has_perm("complaints.view_phone")
-
-
-def mask_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    if len(phone) >= 7:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return phone[:1] + "*" * (len(phone) - 1)
-
-
-def mask_name(name: str) -> str:
-    return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""
-
-
-def customer_view(user, ticket: Ticket) -> dict:
-    """The customer fields as this user may see them by default (phone always masked here;
-    revealing it is a separate, logged action)."""
-    if not can_see_complainant(user, ticket):
-        return {"name": gettext("(举报人信息保密)"), "phone": "", "account_no": "", "address": "", "hidden": True}
-    return {
-        "name": ticket.customer_name,
-        "phone": mask_phone(ticket.customer_phone),
-        "account_no": ticket.account_no,
-        "address": ticket.address,
-        "hidden": False,
-    }

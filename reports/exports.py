@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from complaints.models import Callback, Channel, Kind, Severity, SlaState, Status, Ticket
-from complaints.permissions import customer_view
+from complaints.policy import customer_view
 from core.choices import labels
 
 CSV_BOM = "\ufeff"

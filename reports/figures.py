@@ -559,8 +559,11 @@ def major_pending(scope: Scope, limit: int = BREACH_LIST_LIMIT) -> list[dict]:
 
 
 def breach_list(scope: Scope, now: datetime | None = None, limit: int = BREACH_LIST_LIMIT) -> list[Ticket]:
+    """Open breached tickets by number. Reports (举报) are counted in the figures but never listed here:
+    only the discipline office's own queues list them (complaints.policy)."""
     now = now or timezone.now()
     return list(scope.tickets().filter(clock_state_q("breached", now), status__in=OPEN_STATUSES)
+                .exclude(kind=Kind.REPORT)
                 .select_related("unit", "category").order_by("-next_due_at", "-id")[:limit])
 
 

@@ -24,7 +24,7 @@ from complaints.models import (
     SupervisionOrder,
     TicketLink,
 )
-from complaints.permissions import customer_view
+from complaints.policy import customer_view, visible_attachments, visible_events, visible_links
 from complaints.services import allowed_actions
 from complaints.services.workflow import event_label
 from core.choices import labels
@@ -225,11 +225,25 @@ class TicketDetailSerializer(TicketListSerializer):
     closed_at = serializers.DateTimeField(allow_null=True, help_text="办结时间")
     updated_at = serializers.DateTimeField(help_text="最后修改时间")
     clocks = ClockSerializer(many=True, source="clocks.all", help_text="时限(派发、首次联系、处理答复、回访等)")
-    links = LinkSerializer(many=True, source="links.all", help_text="关联工单(重复、越级)")
-    timeline = EventSerializer(many=True, source="events.all", help_text="处理记录，按时间先后")
-    attachments = AttachmentSerializer(many=True, source="attachments.all", help_text="附件")
+    # Links, timeline and attachments as complaints.policy lets this user see them.
+    links = serializers.SerializerMethodField(help_text="关联工单(重复、越级)")
+    timeline = serializers.SerializerMethodField(help_text="处理记录，按时间先后")
+    attachments = serializers.SerializerMethodField(help_text="附件")
     allowed_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
+
+    @extend_schema_field(LinkSerializer(many=True))
+    def get_links(self, obj):
+        return LinkSerializer(visible_links(self.context["request"].user, obj, obj.links.all()), many=True).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, obj):
+        return EventSerializer(visible_events(self.context["request"].user, obj, obj.events.all()), many=True).data
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        rows = visible_attachments(self.context["request"].user, obj, obj.attachments.all())
+        return AttachmentSerializer(rows, many=True, context=self.context).data
 
     def get_allowed_actions(self, obj) -> list[str]:
         return allowed_actions(self.context["request"].user, obj)

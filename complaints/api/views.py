@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from complaints import selectors, services
 from complaints.models import Category
 from complaints.permissions import access_ticket
+from complaints.policy import visible_attachments
 from core.api import invalid_error
 from core.errors import NotFound, ValidationFailed
 
@@ -327,7 +328,8 @@ class TicketAttachmentDownloadApi(ApiView):
                               **READ_ERRORS, **E403})
     def get(self, request, number, attachment_id):
         ticket = access_ticket(request.user, check_number(number))
-        attachment = ticket.attachments.filter(pk=check_id(attachment_id)).first()
+        attachment = next(iter(visible_attachments(request.user, ticket,
+                                                   ticket.attachments.filter(pk=check_id(attachment_id)))), None)
         if attachment is None:
             raise NotFound("附件不存在")
         try:

@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import Unit
+from accounts.scoping import discipline_office
 from complaints.models import (
     SEVERITY_RANK,
     Category,
@@ -172,9 +174,13 @@ def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tupl
             .select_related("ticket")} if keys else {}
     pending: list[_Pending] = []
     callers: set[str] = set()
+    office = discipline_office(actor.unit) if any(data.kind == Kind.REPORT for data, _key in items) else None
     for index, (data, key) in enumerate(items):
         try:
             _validate(data, now)
+            if data.kind == Kind.REPORT and office is None:
+                raise ValidationFailed(gettext("未设置纪检监察部门，不能受理举报，请联系系统管理员"),
+                                       fields={"kind": [gettext("未设置纪检监察部门")]})
         except ValidationFailed as exc:
             outcomes[index] = exc
             continue
@@ -185,7 +191,7 @@ def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tupl
         if callers & caller:  # the same caller twice: the second must see the first as an earlier ticket
             _write(actor, pending, now, outcomes)
             pending, callers = [], set()
-        pending.append(_prepare(actor, data, key, index, now))
+        pending.append(_prepare(actor, data, key, index, now, office))
         callers |= caller
         if key:
             seen[key] = pending[-1].ticket
@@ -193,7 +199,9 @@ def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tupl
     return outcomes
 
 
-def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime) -> _Pending:
+def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime, office: Unit | None) -> _Pending:
+    # A report (举报) belongs to the discipline office from the start: never to the intake or reported unit.
+    owner = office if data.kind == Kind.REPORT else actor.unit
     ticket = Ticket(
         channel=data.channel, kind=data.kind, service_type=data.service_type or "", category=data.category,
         severity=data.severity or Severity.ORDINARY, received_at=data.received_at or now,
@@ -201,7 +209,7 @@ def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime) -> _P
         account_no=data.account_no.strip(), address=data.address.strip(),
         service_area=data.service_area or match_service_area(data.address), description=data.description.strip(),
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
-        paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=actor.unit, created_by=actor,
+        paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=owner, created_by=actor,
     )
     return _Pending(index, ticket, key)
 
@@ -302,6 +310,10 @@ def _flag(ticket: Ticket, earlier: list[Ticket], now: datetime) -> list[tuple[Ti
     """Repeat (same customer and category within the window) and escalated (12398 on a matter
     already filed at 95598) complaints are flagged, linked and raised to at least important."""
     links = []
+    if ticket.kind != Kind.REPORT:
+        # An ordinary ticket never points at a report: its viewers must not learn of the report or
+        # that their customer filed one (complaints.policy).
+        earlier = [other for other in earlier if other.kind != Kind.REPORT]
     window = now - timedelta(days=setting("repeat_window_days"))
     if ticket.kind == Kind.COMPLAINT or ticket.channel in REGULATOR_CHANNELS:
         for other in earlier:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from accounts.models import Unit
+from accounts.models import Unit, UnitKind
 from accounts.scoping import unit_visible
 from complaints.models import (
     OPEN_STATUSES,
@@ -167,6 +167,10 @@ def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_versi
                                fields={"unit": [gettext("承办单位不在您的管辖范围内")]})
 
     def change(t: Ticket):
+        if t.kind == Kind.REPORT and unit.kind != UnitKind.DISCIPLINE:
+            # Never to the reported unit: an investigation on its side is an InvestigationTask.
+            message = gettext("举报只能派发给纪检监察部门")
+            raise ValidationFailed(message, fields={"unit": [message]})
         t.unit, t.owner_unit, t.handler, t.status = unit, unit, None, Status.DISPATCHED
         t.dispatched_at = timezone.now()
         if t.service_area_id and t.service_area.unit_id == unit.pk and t.service_area.contact_id:

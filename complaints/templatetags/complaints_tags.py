@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from complaints.models import SlaState, Status
-from complaints.permissions import customer_view
-from complaints.permissions import mask_phone as _mask_phone
+from complaints.policy import customer_view
+from complaints.policy import mask_phone as _mask_phone
 from sla.models import ClockState
 from sla.workcal import format_due
 

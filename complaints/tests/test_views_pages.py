@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from complaints.models import Category, SensitiveAccess, Status, Ticket
@@ -219,16 +220,17 @@ def test_reveal_phone_refused_without_permission(client, users, make_ticket):
     assert not SensitiveAccess.objects.exists()
 
 
-def test_report_complainant_hidden_from_station(client, users, units, make_ticket):
-    t = ticket_dispatch(ticket=make_ticket(kind="report", customer_name="王举报"), actor=users["lead"],
-                        unit=units["GS-A1-1"])
+def test_report_never_reaches_the_station(client, users, units, make_ticket):
+    t = ticket_dispatch(ticket=make_ticket(kind="report", customer_name="王举报"), actor=users["discipline"],
+                        unit=units["JJ"])
     c = _client(client, users["station_a"])
-    body = c.get(reverse("complaints:detail", args=[t.number])).content.decode()
-    assert "王举报" not in body and "举报人信息保密" in body and "138****8000" not in body
+    assert c.get(reverse("complaints:detail", args=[t.number])).status_code == 404
     body = c.get(reverse("complaints:list")).content.decode()
-    assert t.number in body and "王举报" not in body
+    assert t.number not in body and "王举报" not in body
     assert t.number not in c.get(reverse("complaints:list"), {"q": "13800138000"}).content.decode()
-    assert c.post(reverse("complaints:reveal_phone", args=[t.number])).status_code == 403
+    assert c.post(reverse("complaints:reveal_phone", args=[t.number])).status_code == 404
+    page = _client(Client(), users["discipline"]).get(reverse("complaints:detail", args=[t.number])).content.decode()
+    assert "王举报" in page
 
 
 # --- list / search --------------------------------------------------------------------------

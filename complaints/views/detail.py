@@ -11,7 +11,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints import forms as f
 from complaints.models import SensitiveAccess
-from complaints.permissions import access_ticket, can_reveal_phone, can_see_complainant, customer_view
+from complaints.permissions import access_ticket
+from complaints.policy import (
+    can_reveal_phone,
+    can_see_complainant,
+    customer_view,
+    visible_accountabilities,
+    visible_attachments,
+    visible_events,
+    visible_links,
+)
 from complaints.selectors import ticket_detail, units_for_dispatch
 from complaints.services import allowed_actions
 from complaints.services.workflow import TRANSITIONS
@@ -88,6 +97,10 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
         "attachment_form": bound.get("attach") or f.AttachmentForm(),
         "can_attach": "attach" in allowed,
         "clocks": list(ticket.clocks.all()),
+        "events": visible_events(user, ticket, ticket.events.all()),
+        "links": visible_links(user, ticket, ticket.links.all()),
+        "attachments": visible_attachments(user, ticket, ticket.attachments.all()),
+        "accountabilities": visible_accountabilities(user, ticket, ticket.accountabilities.all()),
     }
     return render(request, "complaints/detail.html", context, status=status)
 
@@ -139,7 +152,8 @@ def attachment_download(request, number, attachment_id):
         ticket = access_ticket(request.user, number)
     except NotFound:
         raise Http404(gettext("工单不存在或无权查看")) from None
-    attachment = ticket.attachments.filter(pk=attachment_id).first()
+    rows = ticket.attachments.filter(pk=attachment_id)
+    attachment = next(iter(visible_attachments(request.user, ticket, rows)), None)
     if attachment is None:
         raise Http404(gettext("附件不存在"))
     try:

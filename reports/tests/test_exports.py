@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def tickets(make_ticket, users, units):
     a = ticket_dispatch(ticket=make_ticket(customer_phone="13812345678"), actor=users["lead"], unit=units["GS-A1-1"])
     b = ticket_dispatch(ticket=make_ticket(customer_phone="13987654321", kind="report", customer_name="李四"),
-                        actor=users["lead"], unit=units["GS-A1-1"])
+                        actor=users["discipline"], unit=units["JJ"])  # a report (举报): the discipline office's
     c = ticket_dispatch(ticket=make_ticket(customer_phone="13700000000", channel="12398"), actor=users["lead"],
                         unit=units["GS-B1-1"])
     d = make_ticket(kind="enquiry", category=None, customer_phone="13600000000")
@@ -36,14 +36,15 @@ def test_csv_export_masks_phones_and_follows_filters(tickets, client, users):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = csv_rows(response)
     assert rows[0][:3] == ["工单编号", "受理时间", "渠道"]
-    assert {r[0] for r in rows[1:]} == {t.number for t in tickets.values()}
+    # The report (b) is not the intake team's: it belongs to the discipline office.
+    assert {r[0] for r in rows[1:]} == {t.number for key, t in tickets.items() if key != "b"}
     phones = {r[0]: r[12] for r in rows[1:]}
     assert phones[tickets["a"].number] == "138****5678"
     assert "13812345678" not in str(rows)
     only_12398 = csv_rows(client.get("/reports/exports/tickets.csv?channel=12398"))
     assert [r[0] for r in only_12398[1:]] == [tickets["c"].number]
     for query in ("status=registered,dispatched", "status=registered&status=dispatched", "status=open"):
-        assert len(csv_rows(client.get(f"/reports/exports/tickets.csv?{query}"))) == 5
+        assert len(csv_rows(client.get(f"/reports/exports/tickets.csv?{query}"))) == 4
     assert len(csv_rows(client.get("/reports/exports/tickets.csv?status=registered"))) == 2
 
 
@@ -59,17 +60,20 @@ def test_ticket_list_offers_the_export_of_what_it_shows(tickets, client, users):
     assert [r[0] for r in rows[1:]] == [tickets["c"].number]
 
 
-def test_excel_export_scoped_and_hides_a_reports_complainant(tickets, client, users):
-    client.force_login(users["manager_a"])  # GS-A1-1 only; no view_complainant
+def test_excel_export_scoped_and_never_holds_a_report_for_the_unit(tickets, client, users):
+    client.force_login(users["manager_a"])  # GS-A1-1 only
     response = client.get("/reports/exports/tickets.xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content))["工单清单"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][11:13] == ("客户姓名", "联系电话")
     by_number = {r[0]: r for r in rows[1:]}
-    assert set(by_number) == {tickets["a"].number, tickets["b"].number}  # station B's and the KF intake not here
-    assert by_number[tickets["b"].number][11] == "(举报人信息保密)" and not by_number[tickets["b"].number][12]
+    assert set(by_number) == {tickets["a"].number}  # station B's, the KF intake and the report not here
     assert by_number[tickets["a"].number][12] == "138****5678"
+    client.force_login(users["discipline"])
+    rows = list(load_workbook(BytesIO(client.get("/reports/exports/tickets.xlsx").content))["工单清单"]
+                .iter_rows(values_only=True))
+    assert [(r[0], r[11], r[12]) for r in rows[1:]] == [(tickets["b"].number, "李四", "139****4321")]
 
 
 def test_large_export_runs_as_a_job_nothing_lost_when_broker_down(tickets, client, users, settings, monkeypatch):
@@ -116,5 +120,5 @@ def test_export_task_end_to_end_csv(tickets, users):
     with job.file.open("rb") as fh:
         text = fh.read().decode("utf-8")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert {r[0] for r in rows[1:]} == {tickets["a"].number, tickets["b"].number}
+    assert {r[0] for r in rows[1:]} == {tickets["a"].number}  # the report on GS-A1-1 is not the unit's to see
     assert "13987654321" not in text and "李四" not in text

@@ -18,10 +18,10 @@ def at(*args):
     return datetime(*args, tzinfo=TZ)
 
 
-def dispatched_at(when, make_ticket, users, units, unit="GS-A1-1", **fields):
+def dispatched_at(when, make_ticket, users, units, unit="GS-A1-1", actor="lead", **fields):
     with time_machine.travel(when, tick=False):
         ticket = make_ticket(**fields)
-        return ticket_dispatch(ticket=ticket, actor=users["lead"], unit=units[unit])
+        return ticket_dispatch(ticket=ticket, actor=users[actor], unit=units[unit])
 
 
 def dues(ticket):
@@ -76,7 +76,8 @@ def test_start_in_unknown_year(make_ticket, users, units):
 
 
 def test_report_and_12398_limits(make_ticket, users, units):
-    report = dispatched_at(at(2026, 3, 10, 10, 0), make_ticket, users, units, kind="report")
+    report = dispatched_at(at(2026, 3, 10, 10, 0), make_ticket, users, units, unit="JJ", actor="discipline",
+                           kind="report")
     assert dues(report)[ClockName.RESOLUTION] == "2026-03-23 24:00"  # 9 working days
     transfer = dispatched_at(at(2026, 3, 10, 10, 0), make_ticket, users, units, channel="12398",
                              regulator_ref="NY-2026-001", customer_phone="13900000001")

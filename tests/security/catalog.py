@@ -104,3 +104,75 @@ def all_patterns():
 
 def project_patterns():
     return [(route, name) for route, name in all_patterns() if not route.startswith("admin/")]
+
+
+# Every DRF serializer of the project, classified for the confidentiality test
+# (test_confidentiality.test_every_serializer_is_classified fails on a new or removed one):
+#   input   — reads a request body; shows nothing
+#   plain   — shows no customer data, links, timeline or attachments
+#   policy  — shows customer data, links, timeline or attachments, and only through complaints.policy
+#             (those fields are method fields that call it; the matrix test renders them as every role)
+SERIALIZERS: dict[str, str] = {
+    "accounts.api.MeSerializer": "plain",
+    "accounts.api.TokenInSerializer": "input",
+    "accounts.api.TokenOutSerializer": "plain",
+    "accounts.api.UnitSerializer": "plain",
+    "complaints.api.base.ErrorBodySerializer": "plain",
+    "complaints.api.base.ErrorSerializer": "plain",
+    "complaints.api.serializers.AddInfoSerializer": "input",
+    "complaints.api.serializers.AssignSerializer": "input",
+    "complaints.api.serializers.AttachmentSerializer": "plain",  # rendered only through TicketDetailSerializer
+    "complaints.api.serializers.AttachmentUploadSerializer": "input",
+    "complaints.api.serializers.CallbackSerializer": "input",
+    "complaints.api.serializers.CategoryRefSerializer": "plain",
+    "complaints.api.serializers.CategorySerializer": "plain",
+    "complaints.api.serializers.ChaseSerializer": "input",
+    "complaints.api.serializers.ClockSerializer": "plain",
+    "complaints.api.serializers.CloseSerializer": "input",
+    "complaints.api.serializers.ContactSerializer": "input",
+    "complaints.api.serializers.CustomerInSerializer": "input",
+    "complaints.api.serializers.CustomerOutSerializer": "plain",  # the shape of policy.customer_view
+    "complaints.api.serializers.DispatchSerializer": "input",
+    "complaints.api.serializers.EventSerializer": "plain",  # rendered only through TicketDetailSerializer
+    "complaints.api.serializers.ExtendSerializer": "input",
+    "complaints.api.serializers.ExtensionDecisionSerializer": "input",
+    "complaints.api.serializers.LinkSerializer": "plain",  # rendered only through TicketDetailSerializer
+    "complaints.api.serializers.NoteSerializer": "input",
+    "complaints.api.serializers.OutputSerializer": "plain",
+    "complaints.api.serializers.ReplySerializer": "input",
+    "complaints.api.serializers.ResponsibilitySerializer": "input",
+    "complaints.api.serializers.ReturnSerializer": "input",
+    "complaints.api.serializers.ReviewSerializer": "input",
+    "complaints.api.serializers.SuperviseSerializer": "input",
+    "complaints.api.serializers.TicketBatchItemSerializer": "input",
+    "complaints.api.serializers.TicketBatchResultSerializer": "plain",
+    "complaints.api.serializers.TicketBatchSerializer": "input",
+    "complaints.api.serializers.TicketDetailSerializer": "policy",
+    "complaints.api.serializers.TicketFilterSerializer": "input",
+    "complaints.api.serializers.TicketIntakeSerializer": "input",
+    "complaints.api.serializers.TicketListSerializer": "policy",
+    "complaints.api.serializers.UnitRefSerializer": "plain",
+    "complaints.api.serializers.UserRefSerializer": "plain",
+    "complaints.api.serializers.WithdrawSerializer": "input",
+    "notifications.api.NotificationSerializer": "plain",
+    "sla.api.WorkingDaysOutSerializer": "plain",
+}
+# Field names that carry a customer's identity or point at other records of the same customer.
+PERSONAL_FIELDS = frozenset({"customer", "customer_name", "customer_phone", "phone", "account_no", "address",
+                             "links", "timeline", "events", "attachments", "accountabilities"})
+PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "sla")
+
+
+def project_serializers() -> dict[str, type]:
+    """Every serializer class defined in the project (the URLconf imports every API module)."""
+    from rest_framework.serializers import BaseSerializer
+
+    get_resolver().url_patterns  # noqa: B018 — loads every view module, and so every serializer
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    return {f"{c.__module__}.{c.__qualname__}": c for c in walk(BaseSerializer)
+            if c.__module__.split(".")[0] in PROJECT_APPS}
