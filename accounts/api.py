@@ -59,7 +59,7 @@ class TokenObtainApi(ApiView):
         description="用登录名和密码换取令牌。同一用户重复获取得到同一令牌；管理员可在后台签发或吊销令牌。"
                     "登录失败次数过多会被锁定(429)；请求过于频繁答复 429 并带 Retry-After。",
         request=TokenInSerializer, parameters=[LANG_PARAM],
-        examples=[OpenApiExample("督办人员", value={"username": "supervisor", "password": "Demo@12345"},
+        examples=[OpenApiExample("督办人员", value={"username": "zhangsan", "password": "（您的密码）"},
                                  request_only=True)],
         responses={200: TokenOutSerializer, **E400, **E429})
     def post(self, request):

@@ -7,19 +7,14 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from core.clientip import client_ip
+
 log = logging.getLogger("security")
 _MAX = 150  # an attacker may send a megabyte of "username"
 
 
 def _ip(request) -> str:
-    if request is None:
-        return "-"
-    try:
-        from axes.helpers import get_client_ip_address
-
-        return get_client_ip_address(request) or "-"
-    except Exception:  # never let logging break a login
-        return request.META.get("REMOTE_ADDR", "-")
+    return (client_ip(request) if request is not None else None) or "-"
 
 
 def _clean(value) -> str:

@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from accounts.models import Unit
 from accounts.scoping import visible_unit_ids
@@ -31,6 +32,7 @@ from complaints.models import (
     TicketEvent,
 )
 from complaints.permissions import ticket_scope
+from core.badinput import DATE_VALIDATORS, BadQuery, check_instant
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState
 
 LIST_RELATED = ("category", "category__parent", "unit", "handler")
@@ -81,9 +83,9 @@ class TicketFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="承办单位",
                                             empty_label="全部")
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label="级别", empty_label="全部")
-    received_from = django_filters.DateFilter(method="filter_from", label="受理日期自",
+    received_from = django_filters.DateFilter(method="filter_from", label="受理日期自", validators=DATE_VALIDATORS,
                                               widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = django_filters.DateFilter(method="filter_to", label="至",
+    received_to = django_filters.DateFilter(method="filter_to", label="至", validators=DATE_VALIDATORS,
                                             widget=forms.DateInput(attrs={"type": "date"}))
     clock = django_filters.ChoiceFilter(choices=CLOCK_FILTERS, method="filter_clock", label="时限",
                                         empty_label="全部")
@@ -144,6 +146,15 @@ def ticket_list(user, filters: dict | None = None) -> QuerySet:
     return qs.order_by("-received_at", "-id")
 
 
+def ticket_filters_check(user, filters) -> None:
+    """Raise BadQuery for the first filter value that does not validate (where dropping it silently,
+    as the list does, would mislead: an export)."""
+    fs = TicketFilter(filters, queryset=Ticket.objects.none(), user=user)
+    if not fs.is_valid():
+        field, errors = next(iter(fs.errors.items()))
+        raise BadQuery(f"{fs.form.fields[field].label}：{errors[0]}", field=field)
+
+
 def _valid_part(fs: TicketFilter, base: QuerySet) -> QuerySet:
     # Keep the filters that validated; drop the ones that did not.
     data = fs.data.copy() if hasattr(fs.data, "copy") else dict(fs.data)
@@ -179,17 +190,17 @@ def _decode(cursor: str):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         direction, at, pk = raw.split("|")
-        at_value = parse_datetime(at)
-        if direction not in ("n", "p") or at_value is None:
-            return None
-        return direction, at_value, int(pk)
+        at_value, pk = parse_datetime(at), int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
+        raise BadQuery(gettext("分页游标无效"), field="cursor") from None
+    if direction not in ("n", "p") or not 0 < pk < 2**63:
+        raise BadQuery(gettext("分页游标无效"), field="cursor")
+    return direction, check_instant(at_value), pk
 
 
 def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, newest_first: bool = True) -> Page:
     """One page of `qs` ordered by received_at, id. `cursor` comes from a previous page's
-    next/prev cursor; a broken cursor gives the first page."""
+    next/prev cursor; a broken or forged cursor raises BadQuery (400)."""
     decoded = _decode(cursor) if cursor else None
     forward = decoded is None or decoded[0] == "n"
     descending = newest_first == forward

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "core.middleware.DatabaseErrorMiddleware",  # outermost: covers the session and user reads too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.headers.SecurityHeadersMiddleware",  # after whitenoise: static files keep their long cache
+    "core.badinput.BadInputMiddleware",  # control characters in the query string: 400 before any view
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,10 +131,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
-# Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT=1 so the client address (X-Forwarded-For) is used.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The number of reverse proxies in front (nginx: 1). One answer for the client address
+# (core.clientip.client_ip, through django-ipware) for axes, the login throttle and the logs;
+# DRF's throttles read the same count. 0: X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 # ...and one address trying many usernames is refused after this many failures per window
 # (core.middleware.LoginThrottleMiddleware; successful sign-ins do not count).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
@@ -168,6 +171,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle",
                                  "rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -176,11 +182,13 @@ REST_FRAMEWORK = {
         "login": env.str("API_RATE_LOGIN", default="10/min"),
     },
 }
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)  # the OpenAPI schema and Swagger UI for anyone
 SPECTACULAR_SETTINGS = {
     "TITLE": "供电服务投诉工单系统 API",
     "DESCRIPTION": "95598 / 12398 投诉工单受理、派发、处理、审核、回访、归档的 REST 接口。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["core.api.DocsPermission"],  # signed-in users, unless API_DOCS_PUBLIC
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

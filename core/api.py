@@ -1,9 +1,10 @@
 """One error shape for the whole API: {"error": {"code", "message", "fields"}}."""
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError
 from django.http import Http404
 from django.utils.translation import gettext
-from rest_framework import exceptions
+from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -58,4 +59,8 @@ def _headers(response):
     return {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
 
 
+class DocsPermission(permissions.BasePermission):
+    """The OpenAPI schema and Swagger UI: for signed-in users, or anyone when API_DOCS_PUBLIC is set."""
 
+    def has_permission(self, request, view):
+        return settings.API_DOCS_PUBLIC or bool(request.user and request.user.is_authenticated)

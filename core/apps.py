@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from core import config
+        from core import checks, config  # noqa: F401  (checks registers the start-up checks)
         from core.models import Setting
 
         for signal in (post_save, post_delete):

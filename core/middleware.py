@@ -1,7 +1,8 @@
 """Two small guards around every request.
 
 LoginThrottleMiddleware — django-axes locks a username only together with the address it is
-attacked from (so nobody can lock an agent out from elsewhere). That leaves one address trying
+attacked from (so nobody can lock an agent out from elsewhere; both read the address through
+core.clientip, which honours TRUSTED_PROXY_COUNT). That leaves one address trying
 many usernames; this middleware refuses sign-in POSTs from an address that has failed more than
 LOGIN_IP_FAILURE_LIMIT times in LOGIN_IP_WINDOW_SECONDS. Only failures count, so a call centre
 behind one NAT signing in at shift change is not throttled.
@@ -24,6 +25,8 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
+from core.clientip import client_ip
+
 log = logging.getLogger("security")
 
 LOGIN_URL_NAMES = ("login", "admin:login", "api-token", "api-login")
@@ -35,15 +38,6 @@ def _limit() -> int:
 
 def _window() -> int:
     return getattr(settings, "LOGIN_IP_WINDOW_SECONDS", 60)
-
-
-def client_ip(request) -> str:
-    from axes.helpers import get_client_ip_address
-
-    try:
-        return get_client_ip_address(request) or "unknown"
-    except Exception:
-        return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _key(ip: str) -> str:

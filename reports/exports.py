@@ -24,6 +24,17 @@ CSV_BOM = "\ufeff"
 CHUNK = 2000
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_value(value):
+    """What every CSV or Excel cell receives: text that a spreadsheet would read as a formula
+    (a leading = + - @, tab or carriage return) is prefixed with an apostrophe, so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _document_labels(choices) -> dict[str, str]:
     """Labels in the language of the export files, whose headers are Chinese."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -67,7 +78,7 @@ def ticket_row(user, t: Ticket) -> list:
 
 def ticket_rows(user, qs: QuerySet) -> Iterator[list]:
     for t in qs.iterator(chunk_size=CHUNK):
-        yield ticket_row(user, t)
+        yield [cell_value(value) for value in ticket_row(user, t)]
 
 
 class _Echo:
@@ -143,12 +154,13 @@ def bulletin_rows(groups) -> Iterator[list]:
         for c in group["cases"]:
             n += 1
             acc = c["accountabilities"]
-            yield [n, group["name"], c["number"], c["received_at_text"], c["channel_label"], c["category"],
+            row = [n, group["name"], c["number"], c["received_at_text"], c["channel_label"], c["category"],
                    c["description"], c["dispatched_at_text"], c["replied_at_text"], c["closed_at_text"], c["cause"],
                    _yes_no(c["at_fault"]),
                    "；".join(a["unit__name"] for a in acc), "；".join(a["person"] for a in acc if a["person"]),
                    "；".join(a["decision_label"] + (f"：{a['note']}" if a["note"] else "") for a in acc),
                    c["measures"]]
+            yield [cell_value(value) for value in row]
 
 
 BULLETIN_WIDTHS = (6, 18, 18, 17, 12, 18, 40, 17, 17, 17, 30, 8, 18, 10, 20, 30)
@@ -162,7 +174,7 @@ def bulletin_xlsx(title: str, figures: list[dict], groups) -> bytes:
     ws = wb.create_sheet("投诉事件通报")
     for index, width in enumerate(BULLETIN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.append([_styled(ws, title, font=Font(bold=True, size=14))])
+    ws.append([_styled(ws, cell_value(title), font=Font(bold=True, size=14))])
     bold = Font(bold=True)
     ws.append([_styled(ws, header, font=bold) for header in BULLETIN_HEADERS])
     # One style array shared by every wrapped cell: assigning a style per cell costs more than the cell.

@@ -3,6 +3,7 @@ progress, and the file once written (under MEDIA_ROOT/exports/, downloadable by 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ChoiceLabels
@@ -52,4 +53,4 @@ class Export(ChoiceLabels, models.Model):
 
     @property
     def filename(self) -> str:
-        return f"工单导出_{self.created_at:%Y%m%d%H%M}.{self.format}"
+        return f"工单导出_{timezone.localtime(self.created_at):%Y%m%d%H%M}.{self.format}"  # the user's clock

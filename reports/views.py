@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from complaints.selectors import ticket_filters_check
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import figures
@@ -117,17 +118,22 @@ def _attachment(filename: str) -> str:
 
 # --- ticket-list exports ------------------------------------------------------------------
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 @_application_errors
 def export_tickets(request, fmt: str):
+    """A small export answers the GET with the file; a large one runs as a background job, which
+    only a POST (from the confirmation page, with its CSRF token) starts."""
     require_ticket_view(request.user)
     if fmt not in Export.Format.values:
         return HttpResponseBadRequest("unknown format")
+    ticket_filters_check(request.user, request.GET)
     filters = export_filters(request.GET)
     qs = export_queryset(request.user, filters)
     threshold = export_threshold()
     if qs[threshold:].exists():  # more rows than a request should write: a background job
+        if request.method != "POST":
+            return render(request, "reports/export_confirm.html", {"threshold": threshold})
         job = export_start(user=request.user, format=fmt, filters=filters)
         return redirect("reports:export_detail", pk=job.pk)
     stamp = f"{timezone.localtime():%Y%m%d%H%M}"

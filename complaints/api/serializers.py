@@ -424,7 +424,10 @@ class CloseSerializer(serializers.Serializer):
 
 class AssignSerializer(serializers.Serializer):
     handler = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
-                                           help_text="承办人登录名(须属于承办单位)")
+                                           help_text="承办人登录名(须属于承办单位)",
+                                           # the same words for "no such user" and "not of this unit"
+                                           error_messages={"does_not_exist": "承办人须属于承办单位",
+                                                           "invalid": "承办人须属于承办单位"})
     version = version_field()
 
 

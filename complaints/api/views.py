@@ -2,6 +2,8 @@
 or complaints.selectors (reads). No business rule lives here."""
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -12,7 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints import selectors, services
@@ -20,7 +22,9 @@ from complaints.models import Category
 from complaints.permissions import access_ticket
 from complaints.policy import visible_attachments
 from core.api import invalid_error
+from core.badinput import BadQuery, check_instant
 from core.errors import NotFound, ValidationFailed
+from core.parsers import JSONParser
 
 from . import serializers as s
 from .base import (
@@ -50,6 +54,17 @@ class TicketCursorPagination(CursorPagination):
     max_page_size = 200
     page_size_query_description = "每页条数(默认 50，最多 200)"
     cursor_query_description = "分页游标(取自上一页的 next / previous)"
+
+    def decode_cursor(self, request):
+        """A cursor this API did not issue answers 400 (DRF's own answer is a 404, or a 500 for a
+        position that is no timestamp)."""
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise BadQuery(gettext("分页游标无效"), field="cursor") from None
+        if cursor is not None and cursor.position is not None:
+            check_instant(parse_datetime(cursor.position) if isinstance(cursor.position, str) else None)
+        return cursor
 
 
 class CategoryListApi(ApiView):

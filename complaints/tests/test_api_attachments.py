@@ -55,9 +55,16 @@ def test_other_units_cannot_upload_or_download(client_as, ticket):
     assert client_as("station_a").get(f"/api/v1/tickets/{ticket.number}/attachments/abc/").status_code == 404
 
 
-def test_schema_and_swagger_ui_served_locally(client):
+def test_schema_and_swagger_ui_served_locally_to_signed_in_users(client, users, settings):
+    assert client.get("/api/v1/schema/?format=json").status_code == 401
+    assert client.get("/api/v1/docs/").status_code == 401
+    settings.API_DOCS_PUBLIC = True  # a deployment may open them
+    assert client.get("/api/v1/schema/?format=json").status_code == 200
+    settings.API_DOCS_PUBLIC = False
+    client.force_login(users["viewer"])
     schema = client.get("/api/v1/schema/?format=json")
     assert schema.status_code == 200
+    assert "Demo@12345" not in schema.content.decode()  # no demo password in the examples
     paths = schema.json()["paths"]
     for path in ("/api/v1/auth/token/", "/api/v1/me/", "/api/v1/units/", "/api/v1/categories/",
                  "/api/v1/tickets/", "/api/v1/tickets/{number}/", "/api/v1/tickets/{number}/extension-decision/",

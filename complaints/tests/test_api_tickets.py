@@ -209,8 +209,9 @@ def test_list_bad_filters_are_400(client_as, query):
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
 
 
-def test_list_bad_cursor_is_404_not_500(client_as):
-    assert client_as("supervisor").get("/api/v1/tickets/?cursor=garbage").status_code == 404
+def test_list_bad_cursor_is_400_not_500(client_as):
+    response = client_as("supervisor").get("/api/v1/tickets/?cursor=garbage")
+    assert response.status_code == 400 and response.json()["error"]["fields"] == {"cursor": ["分页游标无效"]}
 
 
 def test_list_query_count_is_constant(client_as, make_ticket, users, units):

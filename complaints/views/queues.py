@@ -94,6 +94,8 @@ def ticket_list_view(request):
     page = keyset_page(qs, request.GET.get("cursor"), PAGE_SIZE)
     prev_url, next_url = _page_urls(request, page)
     filtered = any(v for k, v in request.GET.items() if k != "cursor")
+    form = ticket_filter_form(request.user, request.GET)
     return render(request, "complaints/list.html", {
-        "tickets": page.items, "filter_form": ticket_filter_form(request.user, request.GET),
-        "page_prev_url": prev_url, "page_next_url": next_url, "filtered": filtered})
+        "tickets": page.items, "filter_form": form,
+        "page_prev_url": prev_url, "page_next_url": next_url, "filtered": filtered},
+        status=400 if form.errors else 200)  # the form shows what was refused

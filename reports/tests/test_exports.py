@@ -83,7 +83,10 @@ def test_large_export_runs_as_a_job_nothing_lost_when_broker_down(tickets, clien
     sent = []
     monkeypatch.setattr(tasks, "enqueue", lambda task, *args: sent.append(args) or False)  # broker down
     client.force_login(users["lead"])
-    response = client.get("/reports/exports/tickets.xlsx?kind=complaint")
+    confirm = client.get("/reports/exports/tickets.xlsx?kind=complaint")  # a GET starts nothing
+    assert confirm.status_code == 200 and "开始后台导出" in confirm.content.decode()
+    assert not Export.objects.exists()
+    response = client.post("/reports/exports/tickets.xlsx?kind=complaint")
     job = Export.objects.get()
     assert response.status_code == 302 and response.url == f"/reports/exports/{job.pk}/"
     assert sent == [(job.pk,)] and job.state == "pending" and job.filters == {"kind": ["complaint"]}

@@ -79,7 +79,7 @@ CATALOG: dict[str, Route] = {
     "reports:bulletin": Route("page", "report"),
     "reports:bulletin_xlsx": Route("file", "report"),
     "reports:export_list": Route("page", "own"),
-    "reports:export_tickets": Route("file", "list"),
+    "reports:export_tickets": Route("file", "list", methods=("GET", "POST")),
     "reports:export_detail": Route("page", "own"),
     "reports:export_download": Route("file", "own"),
     "notifications:list": Route("page", "own"),
