@@ -9,7 +9,7 @@ ACTIONS = [
     ("extend", v.TicketExtendApi), ("extension-decision", v.TicketExtensionDecisionApi),
     ("supervise", v.TicketSuperviseApi), ("chase", v.TicketChaseApi), ("add-info", v.TicketAddInfoApi),
     ("note", v.TicketNoteApi), ("withdraw", v.TicketWithdrawApi), ("responsibility", v.TicketResponsibilityApi),
-    ("close", v.TicketCloseApi), ("assign", v.TicketAssignApi),
+    ("close", v.TicketCloseApi), ("assign", v.TicketAssignApi), ("change-finding", v.TicketChangeFindingApi),
 ]
 
 urlpatterns = [

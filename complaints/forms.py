@@ -267,6 +267,12 @@ class TextForm(StyledForm):
     text = forms.CharField(label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ChangeFindingForm(StyledForm):
+    substantiated = forms.TypedChoiceField(label=_("变更为"), choices=[("yes", _("属实")), ("no", _("不属实"))],
+                                           coerce=_yes_no, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("变更理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ResponsibilityForm(StyledForm):
     at_fault = forms.TypedChoiceField(label=_("责任认定"), choices=[("yes", _("有责")), ("no", _("无责"))],
                                       coerce=_yes_no, widget=forms.RadioSelect)

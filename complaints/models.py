@@ -304,6 +304,7 @@ class ExtensionRequest(ChoiceLabels, models.Model):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("已驳回")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("延期工作日"))

@@ -303,6 +303,18 @@ def ticket_detail(user, number: str) -> Ticket:
     return access_ticket(user, number, queryset=qs)
 
 
+def reply_rejection(ticket: Ticket) -> TicketEvent | None:
+    """The review that sent the reply back, while the unit has not replied again (from the
+    prefetched timeline when the page loaded it)."""
+    if ticket.status != Status.CONTACTED:
+        return None
+    last = None
+    for event in ticket.events.all():
+        if event.action == "review" or event.action == "reply":
+            last = event
+    return last if last is not None and last.action == "review" and not last.data.get("approved") else None
+
+
 def ticket_as_written(ticket: Ticket) -> Ticket:
     """A just-registered ticket ready for the detail serializer without reading it back: its
     relations are filled from what intake wrote (`written_relations`); everything else is empty

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "major_warn_ratio": (0.75, "重大事件快报/简要情况时限用去多少比例时预警"),
     "reconnection_night_after": ("22:00", "此时间后缴费的欠费复电顺延至次日"),
     "reconnection_next_morning": ("10:00", "顺延复电的完成时间"),
+    "regulator_reply_working_days": (10, "12398转办：自收到转办单起几个工作日内答复(转办单要求更早的从其要求)"),
+    "regulator_reply_warn_ratio": (0.75, "12398答复计时用去多大比例时预警"),
+    "media_complaint_major": (True, "媒体渠道的投诉自动升为重大并触发重大事件上报"),
 }
 
 _state: dict = {"at": None, "values": {}}

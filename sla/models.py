@@ -62,6 +62,7 @@ class ClockName(models.TextChoices):
     CONNECTION = "connection", _("装表接电")
     MAJOR_REPORT = "major_report", _("重大事件快报")
     MAJOR_SUMMARY = "major_summary", _("重大事件当日简要情况")
+    REGULATOR_REPLY = "regulator_reply", _("12398答复")
 
 
 class LimitUnit(models.TextChoices):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from complaints.models import ServiceType, Severity, SlaState
+from complaints.models import Channel, ServiceType, Severity, SlaState
 from core.config import setting
 from sla.calendar import get_calendar
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockPolicy, ClockState, LimitUnit
@@ -17,7 +17,7 @@ CONNECTION_TYPES = {ServiceType.CONNECTION_RESIDENTIAL, ServiceType.CONNECTION_L
 # Which clocks each case-loop event starts and which it completes.
 STARTS = {
     "registered": [ClockName.DISPATCH, ClockName.REPAIR_ARRIVAL, ClockName.RECONNECTION, ClockName.CONNECTION,
-                   ClockName.MAJOR_REPORT, ClockName.MAJOR_SUMMARY],
+                   ClockName.MAJOR_REPORT, ClockName.MAJOR_SUMMARY, ClockName.REGULATOR_REPLY],
     "dispatched": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
     "returned": [ClockName.DISPATCH],
     "reviewed": [ClockName.CALLBACK],
@@ -26,12 +26,16 @@ STARTS = {
 MEETS = {
     "dispatched": [ClockName.DISPATCH],
     "contacted": [ClockName.FIRST_CONTACT, ClockName.REPAIR_ARRIVAL],
-    "replied": [ClockName.RESOLUTION, ClockName.RECONNECTION, ClockName.CONNECTION],
+    "replied": [ClockName.RESOLUTION, ClockName.RECONNECTION, ClockName.CONNECTION, ClockName.REGULATOR_REPLY],
     "archived": [ClockName.CALLBACK],
     "redispatched": [ClockName.CALLBACK],
     "major_reported": [ClockName.MAJOR_REPORT],
     "major_summarised": [ClockName.MAJOR_SUMMARY],
 }
+# A reply sent back by review reopens the clocks the reply had stopped (same due, extensions kept).
+REOPENS = {"reply_rejected": [ClockName.RESOLUTION, ClockName.REGULATOR_REPLY]}
+# Clocks whose limit depends on the responsible unit: timed again when the ticket is (re-)dispatched.
+RETIMES = {"dispatched": [ClockName.REPAIR_ARRIVAL]}
 CANCELS = {
     "returned": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
     "withdrawn": list(ClockName.values),
@@ -76,14 +80,20 @@ def _night_rule(paid: datetime, due: datetime) -> datetime:
 
 
 def _start_at(ticket, clock: str, at: datetime) -> datetime:
+    """When a clock starts. The dispatch clock is the centre's own processing time: it runs from
+    logging (`at`), so a letter logged days after it was received is not born overdue; the
+    customer-facing clocks run from the rules' start points (received, paid)."""
     if clock == ClockName.RECONNECTION and ticket.paid_at:
         return ticket.paid_at
-    if clock in (ClockName.REPAIR_ARRIVAL, ClockName.CONNECTION, ClockName.DISPATCH) and not ticket.dispatched_at:
+    from_receipt = (ClockName.REPAIR_ARRIVAL, ClockName.CONNECTION, ClockName.REGULATOR_REPLY)
+    if clock in from_receipt and not ticket.dispatched_at:
         return ticket.received_at
     return at
 
 
 def _applies(ticket, clock: str) -> bool:
+    if clock == ClockName.REGULATOR_REPLY:
+        return ticket.channel == Channel.REGULATOR_12398
     if clock == ClockName.RECONNECTION:
         return ticket.service_type == ServiceType.RECONNECTION
     if clock == ClockName.CONNECTION:
@@ -122,10 +132,59 @@ def clocks_on(ticket, event: str, at: datetime | None = None) -> None:
                 state=_met_or_breached(at), completed_at=at)
         for name in CANCELS.get(event, []):
             active.filter(name=name).update(state=ClockState.CANCELLED, completed_at=at)
+    for name in REOPENS.get(event, []):
+        _reopen(ticket, name, at)
+    for name in RETIMES.get(event, []):
+        _retime(ticket, name, at)
     new = _new_clocks(ticket, STARTS.get(event, []), at)
     if new:
         Clock.objects.bulk_create(new)
     refresh_ticket_sla(ticket)
+
+
+def _latest(ticket, name: str):
+    return (Clock.objects.filter(ticket=ticket, name=name).exclude(state=ClockState.CANCELLED)
+            .select_related("policy").order_by("-started_at", "-id").first())
+
+
+def _resume_state(clock: Clock, at: datetime) -> str:
+    """The state a clock runs on in after its due or warning moved or it was reopened: a breach
+    already recorded stays; thresholds not yet crossed by the sweep are left to the sweep (which
+    notifies), so a clock never jumps to breached here."""
+    if clock.breached_at is not None and clock.due_at <= at:
+        return ClockState.BREACHED
+    clock.breached_at = None
+    if clock.warned_at is not None and clock.warn_at <= at:
+        return ClockState.WARNING
+    clock.warned_at = None
+    return ClockState.RUNNING
+
+
+def _reopen(ticket, name: str, at: datetime) -> None:
+    """The step is not done after all (its reply was sent back): the clock runs on to its own due."""
+    clock = _latest(ticket, name)
+    if clock is None or clock.completed_at is None:
+        return
+    if clock.state == ClockState.BREACHED and clock.breached_at is None:
+        clock.breached_at = clock.completed_at  # met late: the breach was recorded at completion
+    clock.completed_at = None
+    clock.state = _resume_state(clock, at)
+    clock.save()
+
+
+def _retime(ticket, name: str, at: datetime) -> None:
+    """Set an unfinished clock's limit again from the policy that matches the ticket now."""
+    clock = _latest(ticket, name)
+    if clock is None or clock.completed_at is not None:
+        return
+    policy = match_policy(name, ticket, _region_type(ticket))
+    if policy is None or policy.pk == clock.policy_id:
+        return
+    clock.policy = policy
+    clock.due_at, clock.warn_at, clock.calendar_known = compute_due(
+        policy, clock.started_at, unit=_calendar_unit(ticket), clock=name)
+    clock.state = _resume_state(clock, at)
+    clock.save()
 
 
 def clocks_for_new_ticket(ticket, at: datetime | None = None) -> list[Clock]:
@@ -146,19 +205,31 @@ def _new_clocks(ticket, names, at: datetime) -> list[Clock]:
             new.append(Clock(ticket=ticket if ticket.pk else None, name=name, started_at=at, due_at=due,
                              warn_at=at + (due - at) * float(setting("major_warn_ratio")), state=ClockState.RUNNING))
             continue
-        policy = match_policy(name, ticket, _region_type(ticket))
-        if policy is None:
-            continue
         start = _start_at(ticket, name, at)
-        due, warn, known = compute_due(policy, start, unit=_calendar_unit(ticket), clock=name)
-        if name == ClockName.RESOLUTION and ticket.regulator_due_at:
-            due = ticket.regulator_due_at  # the regulator's transfer states its own deadline
-            warn = start + (due - start) * float(policy.warn_ratio)
+        if name == ClockName.REGULATOR_REPLY:
+            policy = None
+            due, warn, known = regulator_reply_due(ticket, start)
+        else:
+            policy = match_policy(name, ticket, _region_type(ticket))
+            if policy is None:
+                continue
+            due, warn, known = compute_due(policy, start, unit=_calendar_unit(ticket), clock=name)
         # Born running even when already past its warning or due (a late-logged letter): the next
         # sweep warns or breaches it like any clock that crossed, with notifications and supervision.
         new.append(Clock(ticket=ticket if ticket.pk else None, name=name, policy=policy, started_at=start,
                          due_at=due, warn_at=warn, state=ClockState.RUNNING, calendar_known=known))
     return new
+
+
+def regulator_reply_due(ticket, received: datetime) -> tuple[datetime, datetime, bool]:
+    """12398 reply: the business setting's working days from the transfer's receipt, or the
+    deadline the regulator's transfer states when that is earlier."""
+    result = get_calendar(_calendar_unit(ticket)).add_working_days(received, setting("regulator_reply_working_days"))
+    due, known = result.due_at, result.calendar_known
+    if ticket.regulator_due_at and ticket.regulator_due_at < due:
+        due, known = ticket.regulator_due_at, True
+    warn = received + (due - received) * float(setting("regulator_reply_warn_ratio"))
+    return due, warn, known
 
 
 def _met_or_breached(at):
@@ -176,12 +247,8 @@ def clock_extend(ticket, days: int, at: datetime | None = None) -> Clock | None:
     if clock is None or clock.policy is None:
         return None
     clock.extended_days += days
-    if ticket.regulator_due_at:
-        clock.due_at = get_calendar(_calendar_unit(ticket)).add_working_days(clock.due_at, days).due_at
-        clock.warn_at = clock.started_at + (clock.due_at - clock.started_at) * float(clock.policy.warn_ratio)
-    else:
-        clock.due_at, clock.warn_at, clock.calendar_known = compute_due(
-            clock.policy, clock.started_at, unit=_calendar_unit(ticket), extra_days=clock.extended_days)
+    clock.due_at, clock.warn_at, clock.calendar_known = compute_due(
+        clock.policy, clock.started_at, unit=_calendar_unit(ticket), extra_days=clock.extended_days)
     if clock.due_at > at:
         clock.state = ClockState.WARNING if clock.warn_at <= at else ClockState.RUNNING
         clock.breached_at = None

@@ -417,6 +417,12 @@ class ResponsibilitySerializer(serializers.Serializer):
     version = version_field()
 
 
+class ChangeFindingSerializer(serializers.Serializer):
+    substantiated = serializers.BooleanField(help_text="变更后的核实结论(是否属实)")
+    reason = text(2000, "变更理由", required=True)
+    version = version_field()
+
+
 class CloseSerializer(serializers.Serializer):
     reply_text = text(5000, "答复内容(咨询、表扬、建议、意见当场答复办结)", required=True)
     version = version_field()

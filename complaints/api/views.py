@@ -307,6 +307,10 @@ TicketWithdrawApi = _action("TicketWithdrawApi", "withdraw", s.WithdrawSerialize
 TicketResponsibilityApi = _action(
     "TicketResponsibilityApi", "responsibility", s.ResponsibilitySerializer, services.ticket_responsibility,
     "责任认定", "督办人员认定是否有责；有责须填写考核意见(decision)，可指定责任单位与责任人。")
+TicketChangeFindingApi = _action(
+    "TicketChangeFindingApi", "change-finding", s.ChangeFindingSerializer, services.ticket_change_finding,
+    "变更核实结论", "督办人员变更答复的核实结论(属实/不属实)，须填写理由；改为不属实时清除有责认定。"
+    "不属实的工单须先变更为属实才能认定有责。")
 TicketCloseApi = _action("TicketCloseApi", "close", s.CloseSerializer, services.ticket_close,
                          "直接办结", "咨询、表扬、建议、意见类工单在受理时当场答复并办结归档。")
 TicketAssignApi = _action("TicketAssignApi", "assign", s.AssignSerializer, services.ticket_assign,

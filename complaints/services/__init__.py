@@ -10,6 +10,7 @@ from .workflow import (  # noqa: F401
     ticket_add_info,
     ticket_assign,
     ticket_callback,
+    ticket_change_finding,
     ticket_chase,
     ticket_close,
     ticket_contact,

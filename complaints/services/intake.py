@@ -331,6 +331,8 @@ def _flag(ticket: Ticket, earlier: list[Ticket], now: datetime) -> list[tuple[Ti
                 break
         unsatisfied_before = any(o.callback_result == "unsatisfied" or o.redispatch_count for o in earlier)
         ticket.onsite_required = ticket.is_repeat or unsatisfied_before
+    if ticket.kind == Kind.COMPLAINT and ticket.channel == Channel.MEDIA and setting("media_complaint_major"):
+        ticket.severity = Severity.MAJOR  # 新闻媒体直接转办的越级投诉: major, reported upward within 1 hour
     raise_to_important = ticket.is_repeat or ticket.is_escalated or ticket.channel in GOVERNMENT_CHANNELS
     if raise_to_important and SEVERITY_RANK[ticket.severity] < SEVERITY_RANK[Severity.IMPORTANT]:
         ticket.severity = Severity.IMPORTANT

@@ -58,13 +58,15 @@ TRANSITIONS: dict[str, Transition] = {
     "close": Transition(gettext_lazy("直接办结"), (S.REGISTERED,), "complaints.intake_ticket", (S.ARCHIVED,)),
     "assign": Transition(gettext_lazy("指定承办人"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
     "extend": Transition(gettext_lazy("申请延期"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
-    "extension_decision": Transition(gettext_lazy("审批延期"), (S.DISPATCHED, S.CONTACTED, S.REPLIED),
+    "extension_decision": Transition(gettext_lazy("审批延期"), (S.DISPATCHED, S.CONTACTED),
                                      "complaints.decide_extension"),
     "supervise": Transition(gettext_lazy("督办/预警"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
     "chase": Transition(gettext_lazy("客户催办"), tuple(OPEN_STATUSES), "complaints.intake_ticket"),
     "add_info": Transition(gettext_lazy("补充诉求"), tuple(OPEN_STATUSES), "complaints.intake_ticket"),
     "note": Transition(gettext_lazy("处理备注"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
     "responsibility": Transition(gettext_lazy("责任认定"), (S.REPLIED, S.REVIEWED, S.ARCHIVED),
+                                 "complaints.decide_responsibility"),
+    "change_finding": Transition(gettext_lazy("变更核实结论"), (S.REPLIED, S.REVIEWED, S.ARCHIVED),
                                  "complaints.decide_responsibility"),
     "attach": Transition(gettext_lazy("上传附件"), tuple(S.values), "complaints.view_ticket"),
     "order_reply": Transition(gettext_lazy("答复督办"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
@@ -74,7 +76,11 @@ TRANSITIONS: dict[str, Transition] = {
 }
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
 EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
-                "order_escalated": gettext_lazy("督办升级"), "order_breached": gettext_lazy("督办超期")}
+                "order_escalated": gettext_lazy("督办升级"), "order_breached": gettext_lazy("督办超期"),
+                "extension_withdrawn": gettext_lazy("延期申请自动撤回")}
+# While the unit still works on the reply an extension can apply; in any other state a pending
+# request is withdrawn automatically.
+EXTENSION_STATUSES = (S.DISPATCHED, S.CONTACTED)
 
 
 def event_label(action: str) -> str:
@@ -140,6 +146,8 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
         locked.save()
         TicketEvent.objects.create(ticket=locked, at=timezone.now(), actor=actor, action=action,
                                    from_status=before, to_status=locked.status, note=note, data=data)
+        if locked.status != before and locked.status not in EXTENSION_STATUSES:
+            _withdraw_extensions(locked, actor)
     return locked
 
 
@@ -149,6 +157,21 @@ def ticket_action(*, ticket: Ticket | str, actor, action: str, change: Callable[
     module (supervision orders, major-event reports, follow-up calls): `action` must be a row of
     TRANSITIONS; `change(ticket)` returns (clock event or None, timeline note, event data)."""
     return _act(ticket=ticket, actor=actor, action=action, change=change, expected_version=expected_version)
+
+
+def _withdraw_extensions(ticket: Ticket, actor) -> None:
+    """A pending extension request that can no longer apply (the ticket was replied, closed or
+    withdrawn) is withdrawn, with a timeline event, so it does not wait for a decision forever."""
+    now = timezone.now()
+    for request in ticket.extensions.select_for_update().filter(decision=ExtensionRequest.Decision.PENDING):
+        request.decision, request.decided_at = ExtensionRequest.Decision.WITHDRAWN, now
+        request.decision_note = (gettext("工单状态变为「%(status)s」，延期申请自动撤回")
+                                 % {"status": ticket.get_status_display()})
+        request._history_user = actor
+        request.save()
+        TicketEvent.objects.create(ticket=ticket, at=now, actor=None, action="extension_withdrawn",
+                                   from_status=ticket.status, to_status=ticket.status, note=request.decision_note,
+                                   data={"days": request.days, "request": request.pk})
 
 
 def _require(value, field: str, message: str):
@@ -241,9 +264,9 @@ def ticket_review(*, ticket, actor, approved: bool, comment: str = "", expected_
         if approved:
             t.status, t.reviewed_at = Status.REVIEWED, timezone.now()
             return "reviewed", comment, {"approved": True}
-        t.status = Status.CONTACTED  # back to the unit to reply again
+        t.status = Status.CONTACTED  # back to the unit to reply again; its clocks run on
         _notify_unit(t, "reply_rejected", f"工单 {t.number} 答复被退回：{comment}"[:300])
-        return None, comment, {"approved": False}
+        return "reply_rejected", comment, {"approved": False}
 
     return _act(ticket=ticket, actor=actor, action="review", change=change, expected_version=expected_version)
 
@@ -405,6 +428,9 @@ def ticket_responsibility(*, ticket, actor, at_fault: bool, unit: Unit | None = 
                                fields={"decision": [gettext("有责投诉须填写考核意见")]})
 
     def change(t: Ticket):
+        if at_fault and t.substantiated is False:
+            message = gettext("答复为“不属实”的工单不能认定为有责；如核实属实，请先变更核实结论")
+            raise ValidationFailed(message, fields={"at_fault": [message]})
         t.at_fault = at_fault
         if at_fault:
             record = Accountability(ticket=t, unit=unit or t.unit, person=person, decision=decision,
@@ -416,6 +442,25 @@ def ticket_responsibility(*, ticket, actor, at_fault: bool, unit: Unit | None = 
         return None, note, {"at_fault": at_fault, "decision": decision, "person": person}
 
     return _act(ticket=ticket, actor=actor, action="responsibility", change=change,
+                expected_version=expected_version)
+
+
+def ticket_change_finding(*, ticket, actor, substantiated: bool, reason: str, expected_version=None) -> Ticket:
+    """Change the reply's finding (属实/不属实) after the fact, with the reason on the timeline and a
+    history row. A complaint found not substantiated cannot stay at fault: the decision is cleared."""
+    if substantiated is None:
+        raise ValidationFailed(gettext("请选择是否属实"), fields={"substantiated": [gettext("请选择是否属实")]})
+    _require(reason, "reason", gettext("请填写变更理由"))
+
+    def change(t: Ticket):
+        if t.substantiated == substantiated:
+            raise Conflict(gettext("核实结论未变化"), code="finding_unchanged")
+        before, t.substantiated = t.substantiated, substantiated
+        if not substantiated:
+            t.at_fault = None
+        return None, reason, {"from": before, "to": substantiated}
+
+    return _act(ticket=ticket, actor=actor, action="change_finding", change=change,
                 expected_version=expected_version)
 
 

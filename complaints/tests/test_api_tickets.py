@@ -35,7 +35,7 @@ def test_intake_creates_a_ticket_with_its_first_clock(client_as):
     assert body["channel_label"] == "12398能源监管热线转办"
     assert body["severity"] == "important"  # 12398 is raised to important by the service
     assert body["customer"]["phone"] == "138****8000"
-    assert [c["name"] for c in body["clocks"]] == ["dispatch"]
+    assert [c["name"] for c in body["clocks"]] == ["dispatch", "regulator_reply"]  # 12398: its own reply clock
     assert body["clocks"][0]["due_at"].endswith("+08:00")
     assert body["timeline"][0]["action"] == "register"
     assert ticket.history.count() == 1

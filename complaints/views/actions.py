@@ -29,7 +29,7 @@ DONE = {
     "chase": gettext_lazy("已登记催办"), "add_info": gettext_lazy("已保存补充内容"), "note": gettext_lazy("已保存备注"),
     "responsibility": gettext_lazy("责任认定已保存"), "order_reply": gettext_lazy("督办答复已提交"),
     "order_close": gettext_lazy("督办单已办结"), "major_report": gettext_lazy("重大事件快报已报送"),
-    "major_summary": gettext_lazy("当日简要情况已报送"),
+    "major_summary": gettext_lazy("当日简要情况已报送"), "change_finding": gettext_lazy("核实结论已变更"),
 }
 
 
@@ -62,6 +62,8 @@ def _call(action, *, ticket, actor, d, version):
         "order_close": lambda: supervision_close(order_id=d["order"], note=d.get("note", ""), **common),
         "major_report": lambda: major_report_submit(kind="flash", **d, **common),
         "major_summary": lambda: major_report_submit(kind="summary", **d, **common),
+        "change_finding": lambda: s.ticket_change_finding(substantiated=d["substantiated"], reason=d["reason"],
+                                                          **common),
     }
     return calls[action]()
 

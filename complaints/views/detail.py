@@ -21,7 +21,7 @@ from complaints.policy import (
     visible_events,
     visible_links,
 )
-from complaints.selectors import ticket_detail, units_for_dispatch
+from complaints.selectors import reply_rejection, ticket_detail, units_for_dispatch
 from complaints.services import allowed_actions
 from complaints.services.workflow import TRANSITIONS
 from core.errors import NotFound
@@ -39,6 +39,7 @@ ACTION_FORMS = {
     "extension_decision": (f.ExtensionDecideForm, gettext_lazy("提交审批"), ""),
     "supervise": (f.SuperviseForm, gettext_lazy("下发"), ""),
     "responsibility": (f.ResponsibilityForm, gettext_lazy("保存认定"), ""),
+    "change_finding": (f.ChangeFindingForm, gettext_lazy("变更结论"), gettext_lazy("确定变更核实结论？")),
     "close": (f.CloseForm, gettext_lazy("直接办结"), gettext_lazy("确定直接办结该工单？")),
     "chase": (f.ChaseForm, gettext_lazy("登记催办"), ""),
     "add_info": (f.TextForm, gettext_lazy("保存补充"), ""),
@@ -60,6 +61,10 @@ def build_form(action, user, ticket, data=None, files=None):
         kwargs["units"] = units_for_dispatch(user)
         if data is None and ticket.service_area_id:
             kwargs["initial"] = {"unit": ticket.service_area.unit_id}
+    elif action == "reply" and data is None and ticket.replied_at:
+        # A reply sent back by review: the unit edits its previous answer rather than retyping it.
+        kwargs["initial"] = {"substantiated": "yes" if ticket.substantiated else "no", "cause": ticket.cause,
+                             "measures": ticket.measures, "reply_text": ticket.reply_text}
     elif action == "responsibility":
         kwargs["units"] = units_for_dispatch(user)
     elif action in ("order_reply", "order_close"):
@@ -101,6 +106,7 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
         "links": visible_links(user, ticket, ticket.links.all()),
         "attachments": visible_attachments(user, ticket, ticket.attachments.all()),
         "accountabilities": visible_accountabilities(user, ticket, ticket.accountabilities.all()),
+        "rejection": reply_rejection(ticket),
     }
     return render(request, "complaints/detail.html", context, status=status)
 

@@ -1,6 +1,6 @@
-"""Overdue at birth: a clock created already past its warning or due instant (a late-logged letter,
-a call registered hours after it came in) is warned or breached by the next sweep exactly like one
-that crossed — notifications and the automatic supervision order — and only once."""
+"""Overdue at birth: a clock created already past its warning or due instant (a repair call
+registered after it came in — its arrival clock runs from receipt) is warned or breached by the
+next sweep exactly like one that crossed — notifications and the automatic supervision order — and only once."""
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,14 +17,18 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=TZ)  # a Tuesday
 
 
-def _dispatch_clock(ticket):
-    return ticket.clocks.get(name=ClockName.DISPATCH)
+def _arrival_clock(ticket):
+    return ticket.clocks.get(name=ClockName.REPAIR_ARRIVAL)
+
+
+def _repair(make_ticket, **fields):
+    return make_ticket(kind="repair", category=None, description="停电", **fields)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_born_breached_clock_is_breached_by_the_next_sweep_once(make_ticket, users):
-    ticket = make_ticket(received_at=NOW - timedelta(hours=2))  # dispatch due within 1 hour of receipt
-    clock = _dispatch_clock(ticket)
+    ticket = _repair(make_ticket, received_at=NOW - timedelta(hours=2))  # arrival due 45 min after receipt
+    clock = _arrival_clock(ticket)
     assert clock.due_at <= NOW
 
     result = sweep_clocks()
@@ -46,8 +50,8 @@ def test_born_breached_clock_is_breached_by_the_next_sweep_once(make_ticket, use
 
 @time_machine.travel(NOW, tick=False)
 def test_born_past_its_warning_is_warned_by_the_next_sweep_once(make_ticket):
-    ticket = make_ticket(received_at=NOW - timedelta(minutes=55))
-    clock = _dispatch_clock(ticket)
+    ticket = _repair(make_ticket, received_at=NOW - timedelta(minutes=40))  # warned at 75% of 45 min
+    clock = _arrival_clock(ticket)
     assert clock.warn_at <= NOW < clock.due_at
 
     assert clock.id in sweep_clocks().warned

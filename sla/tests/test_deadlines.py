@@ -84,12 +84,6 @@ def test_report_and_12398_limits(make_ticket, users, units):
     assert dues(transfer)[ClockName.RESOLUTION] == "2026-03-24 24:00"  # 10 working days
 
 
-def test_regulator_deadline_wins(make_ticket, users, units):
-    stated = at(2026, 3, 20, 17, 0)
-    ticket = dispatched_at(at(2026, 3, 10, 10, 0), make_ticket, users, units, channel="12398",
-                           regulator_ref="NY-2026-002", regulator_due_at=stated)
-    assert ticket.clocks.get(name=ClockName.RESOLUTION).due_at == stated
-
 
 @pytest.mark.parametrize(("paid", "due"), [
     (at(2026, 3, 10, 22, 30), at(2026, 3, 11, 10, 0)),   # after 22:00 → 10:00 next day

@@ -32,7 +32,7 @@ API_ACTIONS = {
     "dispatch": "dispatch", "return": "return", "contact": "contact", "reply": "reply", "review": "review",
     "callback": "callback", "extend": "extend", "extension-decision": "extension_decision",
     "supervise": "supervise", "chase": "chase", "add-info": "add_info", "note": "note", "withdraw": "withdraw",
-    "responsibility": "responsibility", "close": "close", "assign": "assign",
+    "responsibility": "responsibility", "close": "close", "assign": "assign", "change-finding": "change_finding",
 }
 
 CATALOG: dict[str, Route] = {

@@ -276,6 +276,7 @@ API_BODIES = {
     "add-info": lambda unit: {"text": "补充"}, "note": lambda unit: {"text": "备注"},
     "withdraw": lambda unit: {"reason": "撤诉"}, "responsibility": lambda unit: {"at_fault": False},
     "close": lambda unit: {"reply_text": "已答复"}, "assign": lambda unit: {"handler": "station_a"},
+    "change-finding": lambda unit: {"substantiated": True, "reason": "复核属实"},
 }
 
 
