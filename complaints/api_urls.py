@@ -18,6 +18,8 @@ urlpatterns = [
     path("tickets/batch/", v.TicketBatchApi.as_view(), name="api-tickets-batch"),
     path("tickets/<str:number>/", v.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/attachments/", v.TicketAttachmentUploadApi.as_view(), name="api-ticket-attachments"),
+    path("tickets/<str:number>/onsite-investigation/", v.TicketOnsiteInvestigationApi.as_view(),
+         name="api-ticket-onsite-investigation"),
     path("tickets/<str:number>/attachments/<str:attachment_id>/", v.TicketAttachmentDownloadApi.as_view(),
          name="api-ticket-attachment"),
     *[path(f"tickets/<str:number>/{slug}/", view.as_view(), name=f"api-ticket-{slug}") for slug, view in ACTIONS],

@@ -100,6 +100,7 @@ class IntakeForm(StyledForm):
     regulator_ref = forms.CharField(label=_("12398转办编号"), max_length=40, required=False)
     regulator_due_at = _dt_field(_("监管要求办结时间"))
     paid_at = _dt_field(_("缴费时间"), help_text=_("欠费复电必填"))
+    wide_impact = forms.BooleanField(label=_("影响面较大(需现场调查)"), required=False)
     close_now = forms.BooleanField(label=_("当场答复，直接办结(咨询/表扬/建议/意见)"), required=False)
     close_reply = forms.CharField(label=_("答复内容"), max_length=5000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
@@ -143,7 +144,7 @@ class IntakeForm(StyledForm):
             service_type=d.get("service_type") or "", customer_phone=d.get("customer_phone") or "",
             account_no=d.get("account_no") or "", address=d.get("address") or "", mood=d.get("mood") or Mood.CALM,
             regulator_ref=d.get("regulator_ref") or "", regulator_due_at=d.get("regulator_due_at"),
-            paid_at=d.get("paid_at"))
+            paid_at=d.get("paid_at"), wide_impact=bool(d.get("wide_impact")))
 
 
 # --- action forms (one per workflow action; field names match the service's error fields) ---
@@ -287,6 +288,31 @@ class ResponsibilityForm(StyledForm):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one field (Django's documented multiple-upload pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else single(data, initial)
+
+
+class OnsiteInvestigationForm(StyledForm):
+    investigators = forms.CharField(label=_("调查人员"), max_length=200)
+    visited_at = _dt_field(_("调查时间"), required=True)
+    findings = forms.CharField(label=_("调查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(label=_("现场照片(jpg/png，可多张)"))
 
 
 class AttachmentForm(StyledForm):

@@ -171,6 +171,7 @@ class Ticket(ChoiceLabels, models.Model):
     is_repeat = models.BooleanField(_("重复投诉"), default=False)
     is_escalated = models.BooleanField(_("越级投诉"), default=False)
     onsite_required = models.BooleanField(_("需现场调查"), default=False)
+    wide_impact = models.BooleanField(_("影响面较大"), default=False, db_default=False)  # bulk loaders omit it
     redispatch_count = models.PositiveSmallIntegerField(_("重新派发次数"), default=0)
     chase_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
     callback_attempts = models.PositiveSmallIntegerField(_("回访次数"), default=0)
@@ -297,6 +298,25 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
+
+
+class OnsiteInvestigation(models.Model):
+    """现场调查: who went, when, what they found, with photos — recorded before the reply."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="onsite_investigations")
+    investigators = models.CharField(_("调查人员"), max_length=200)
+    visited_at = models.DateTimeField(_("调查时间"))
+    findings = models.TextField(_("调查情况"), max_length=5000)
+    photos = models.ManyToManyField(Attachment, verbose_name=_("现场照片"), related_name="+", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("现场调查")
+        verbose_name_plural = _("现场调查")
+        ordering = ["visited_at", "id"]
 
 
 class ExtensionRequest(ChoiceLabels, models.Model):

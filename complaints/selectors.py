@@ -24,6 +24,7 @@ from complaints.models import (
     Channel,
     ExtensionRequest,
     Kind,
+    OnsiteInvestigation,
     Severity,
     SlaState,
     Status,
@@ -299,7 +300,9 @@ def ticket_detail(user, number: str) -> Ticket:
               Prefetch("supervisions", queryset=SupervisionOrder.objects.select_related("issued_by", "replied_by")
                        .order_by("issued_at")),
               "links__other", "attachments__uploaded_by", "accountabilities__unit", "major_reports__sent_to",
-              "major_reports__by"))
+              "major_reports__by",
+              Prefetch("onsite_investigations", queryset=OnsiteInvestigation.objects.select_related("recorded_by")
+                       .prefetch_related("photos__ticket", "photos__uploaded_by"))))
     return access_ticket(user, number, queryset=qs)
 
 
@@ -320,7 +323,7 @@ def ticket_as_written(ticket: Ticket) -> Ticket:
     relations are filled from what intake wrote (`written_relations`); everything else is empty
     for a new ticket. Use only on the fresh object — it is a snapshot, not a live view."""
     rows = {"attachments": [], "contacts": [], "callbacks": [], "extensions": [], "supervisions": [],
-            "major_reports": [],
+            "major_reports": [], "onsite_investigations": [],
             "accountabilities": [], **ticket.written_relations}
     cache = {}
     for name, values in rows.items():

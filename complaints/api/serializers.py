@@ -198,6 +198,15 @@ class AttachmentSerializer(OutputSerializer):
         return reverse("api-ticket-attachment", args=[obj.ticket.number, obj.pk])
 
 
+class OnsiteInvestigationSerializer(OutputSerializer):
+    investigators = serializers.CharField(help_text="调查人员")
+    visited_at = serializers.DateTimeField(help_text="调查时间")
+    findings = serializers.CharField(help_text="调查情况")
+    photos = AttachmentSerializer(many=True, source="photos.all", help_text="现场照片")
+    recorded_by = UserRefSerializer(allow_null=True, help_text="登记人")
+    recorded_at = serializers.DateTimeField(help_text="登记时间")
+
+
 class TicketDetailSerializer(TicketListSerializer):
     description = serializers.CharField(help_text="诉求内容")
     mood = serializers.ChoiceField(Mood.choices, help_text="客户情绪")
@@ -208,7 +217,8 @@ class TicketDetailSerializer(TicketListSerializer):
     logged_at = serializers.DateTimeField(help_text="系统登记时间")
     intake_unit = UnitRefSerializer(help_text="受理单位")
     created_by = UserRefSerializer(allow_null=True, help_text="受理人")
-    onsite_required = serializers.BooleanField(help_text="需现场调查")
+    onsite_required = serializers.BooleanField(help_text="需现场调查(答复前须登记现场调查)")
+    wide_impact = serializers.BooleanField(help_text="影响面较大")
     redispatch_count = serializers.IntegerField(help_text="回访不满意重新派发次数")
     chase_count = serializers.IntegerField(help_text="客户催办次数")
     callback_attempts = serializers.IntegerField(help_text="本轮回访次数")
@@ -229,6 +239,8 @@ class TicketDetailSerializer(TicketListSerializer):
     links = serializers.SerializerMethodField(help_text="关联工单(重复、越级)")
     timeline = serializers.SerializerMethodField(help_text="处理记录，按时间先后")
     attachments = serializers.SerializerMethodField(help_text="附件")
+    onsite_investigations = OnsiteInvestigationSerializer(many=True, source="onsite_investigations.all",
+                                                          help_text="现场调查记录")
     allowed_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
 
@@ -298,6 +310,8 @@ class TicketIntakeSerializer(serializers.Serializer):
     regulator_ref = text(40, "12398 转办编号")
     regulator_due_at = serializers.DateTimeField(required=False, allow_null=True, help_text="监管要求办结时间")
     paid_at = serializers.DateTimeField(required=False, allow_null=True, help_text="缴费时间(欠费复电必填)")
+    wide_impact = serializers.BooleanField(required=False, default=False,
+                                           help_text="影响面较大(投诉须启动现场调查)")
 
 
 class TicketBatchItemSerializer(TicketIntakeSerializer):
@@ -420,6 +434,15 @@ class ResponsibilitySerializer(serializers.Serializer):
 class ChangeFindingSerializer(serializers.Serializer):
     substantiated = serializers.BooleanField(help_text="变更后的核实结论(是否属实)")
     reason = text(2000, "变更理由", required=True)
+    version = version_field()
+
+
+class OnsiteInvestigationInSerializer(serializers.Serializer):
+    investigators = text(200, "调查人员(谁去的现场)", required=True)
+    visited_at = serializers.DateTimeField(help_text="调查时间(ISO 8601 带时区)，不能晚于当前")
+    findings = text(5000, "调查情况", required=True)
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False,
+                                   help_text="现场照片(jpg/png，可多张)")
     version = version_field()
 
 

@@ -152,7 +152,7 @@ def _intake_data(d: dict) -> services.IntakeData:
         account_no=customer.get("account_no", ""), address=customer.get("address", ""),
         description=d["description"], mood=d.get("mood") or "calm", service_area=d.get("service_area"),
         regulator_ref=d.get("regulator_ref", ""), regulator_due_at=d.get("regulator_due_at"),
-        paid_at=d.get("paid_at"))
+        paid_at=d.get("paid_at"), wide_impact=d.get("wide_impact", False))
 
 
 class TicketBatchApi(ApiView):
@@ -334,6 +334,26 @@ class TicketAttachmentUploadApi(ApiView):
         serializer.is_valid(raise_exception=True)
         services.attachment_add(ticket=number, actor=request.user, upload=serializer.validated_data["file"])
         return ticket_response(request, number, code=status.HTTP_201_CREATED)
+
+
+class TicketOnsiteInvestigationApi(ApiView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(tags=[TAG_ACTIONS], summary="登记现场调查", operation_id="tickets_onsite_investigation",
+                   description="multipart/form-data：调查人员(investigators)、调查时间(visited_at)、调查情况(findings)、"
+                               "现场照片(photos，jpg/png，可多张)。需现场调查的工单(onsite_required)须在本轮派发后"
+                               "登记现场调查，才能提交答复(否则答复 400，code=onsite_required)。答复更新后的工单。",
+                   parameters=[NUMBER_PARAM, LANG_PARAM],
+                   request={"multipart/form-data": s.OnsiteInvestigationInSerializer},
+                   responses={200: s.TicketDetailSerializer, **WRITE_ERRORS})
+    def post(self, request, number):
+        access_ticket(request.user, check_number(number))  # 404 before the body is even parsed
+        serializer = s.OnsiteInvestigationInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        services.ticket_onsite_investigation(ticket=number, actor=request.user, expected_version=version, **data)
+        return ticket_response(request, number)
 
 
 class TicketAttachmentDownloadApi(ApiView):

@@ -33,6 +33,7 @@ from sla.models import Clock
 from sla.services import clocks_for_new_ticket
 
 from .numbering import next_numbers
+from .onsite import onsite_required_at_intake
 
 FUTURE_SKEW = timedelta(minutes=5)
 OLDEST_RECEIVED = timedelta(days=366)
@@ -58,6 +59,7 @@ class IntakeData:
     regulator_ref: str = ""
     regulator_due_at: datetime | None = None
     paid_at: datetime | None = None
+    wide_impact: bool = False
 
 
 def _validate(data: IntakeData, now: datetime) -> None:
@@ -209,7 +211,8 @@ def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime, offic
         account_no=data.account_no.strip(), address=data.address.strip(),
         service_area=data.service_area or match_service_area(data.address), description=data.description.strip(),
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
-        paid_at=data.paid_at, intake_unit=actor.unit, owner_unit=owner, created_by=actor,
+        paid_at=data.paid_at, wide_impact=data.wide_impact, intake_unit=actor.unit, owner_unit=owner,
+        created_by=actor,
     )
     return _Pending(index, ticket, key)
 
@@ -329,8 +332,9 @@ def _flag(ticket: Ticket, earlier: list[Ticket], now: datetime) -> list[tuple[Ti
                 ticket.is_escalated = True
                 links.append((other, TicketLink.LinkKind.ESCALATED))
                 break
-        unsatisfied_before = any(o.callback_result == "unsatisfied" or o.redispatch_count for o in earlier)
-        ticket.onsite_required = ticket.is_repeat or unsatisfied_before
+    unsatisfied_before = ticket.channel in REGULATOR_CHANNELS and any(
+        o.callback_result == "unsatisfied" or o.redispatch_count for o in earlier)
+    ticket.onsite_required = onsite_required_at_intake(ticket, unsatisfied_before=unsatisfied_before)
     if ticket.kind == Kind.COMPLAINT and ticket.channel == Channel.MEDIA and setting("media_complaint_major"):
         ticket.severity = Severity.MAJOR  # 新闻媒体直接转办的越级投诉: major, reported upward within 1 hour
     raise_to_important = ticket.is_repeat or ticket.is_escalated or ticket.channel in GOVERNMENT_CHANNELS

@@ -73,6 +73,8 @@ TRANSITIONS: dict[str, Transition] = {
     "order_close": Transition(gettext_lazy("督办办结"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
     "major_report": Transition(gettext_lazy("重大事件快报"), tuple(S.values), "complaints.report_major"),
     "major_summary": Transition(gettext_lazy("当日简要情况"), tuple(S.values), "complaints.report_major"),
+    "onsite_investigation": Transition(gettext_lazy("登记现场调查"), (S.DISPATCHED, S.CONTACTED),
+                                       "complaints.handle_ticket"),
 }
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
 EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
@@ -249,6 +251,9 @@ def ticket_reply(*, ticket, actor, substantiated: bool, cause: str, measures: st
     _require(reply_text, "reply_text", gettext("请填写答复客户的内容"))
 
     def change(t: Ticket):
+        from complaints.services.onsite import onsite_check_before_reply
+
+        onsite_check_before_reply(t)
         t.substantiated, t.cause, t.measures, t.reply_text = substantiated, cause, measures, reply_text
         t.status, t.replied_at = Status.REPLIED, timezone.now()
         return "replied", reply_text[:200], {"substantiated": substantiated}
@@ -286,6 +291,9 @@ def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_vers
         if result == Callback.Result.UNSATISFIED:
             t.status, t.redispatch_count = Status.DISPATCHED, t.redispatch_count + 1
             t.dispatched_at = now
+            from complaints.services.onsite import onsite_required_after_callback
+
+            t.onsite_required = t.onsite_required or onsite_required_after_callback(t)
             t.callback_attempts = 0
             _notify_unit(t, "redispatched", f"工单 {t.number} 回访不满意，已重新派发")
             return "redispatched", note, {"result": result, "redispatch_count": t.redispatch_count}
@@ -483,24 +491,37 @@ def _sniff(head: bytes, declared: str) -> str | None:
     return None
 
 
-def attachment_add(*, ticket, actor, upload) -> Attachment:
-    """Store an evidence file: type checked by extension and content, size limited."""
+def checked_upload(upload, *, field: str = "file", types: dict = ALLOWED_UPLOAD_TYPES,
+                   kinds: str = "jpg、png、pdf、mp3、wav、txt、docx、xlsx") -> tuple[str, str]:
+    """(stored name, content type) of an upload whose type matches by extension and content and
+    whose size is within the limit; else ValidationFailed on `field`."""
     name = (upload.name or "file")[-200:]
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         message = gettext("附件不能超过%(mb)sMB") % {"mb": mb}
-        raise ValidationFailed(message, fields={"file": [message]})
+        raise ValidationFailed(message, fields={field: [message]})
     head = upload.read(2048)
     upload.seek(0)
-    declared = next((ct for ct, exts in ALLOWED_UPLOAD_TYPES.items() if name.lower().endswith(exts)), None)
+    declared = next((ct for ct, exts in types.items() if name.lower().endswith(exts)), None)
     if declared is None or _sniff(head, declared) != declared:
-        message = gettext("只能上传 jpg、png、pdf、mp3、wav、txt、docx、xlsx 文件，且内容须与扩展名一致")
-        raise ValidationFailed(message, fields={"file": [message]})
+        message = gettext("只能上传 %(kinds)s 文件，且内容须与扩展名一致") % {"kinds": kinds}
+        raise ValidationFailed(message, fields={field: [message]})
+    return name, declared
+
+
+def store_upload(ticket: Ticket, actor, upload, name: str, content_type: str) -> Attachment:
+    """Write a checked upload as the ticket's attachment (inside the caller's action)."""
+    return Attachment.objects.create(ticket=ticket, file=upload, name=name, content_type=content_type,
+                                     size=upload.size, uploaded_by=actor)
+
+
+def attachment_add(*, ticket, actor, upload) -> Attachment:
+    """Store an evidence file: type checked by extension and content, size limited."""
+    name, declared = checked_upload(upload)
     holder = {}
 
     def change(t: Ticket):
-        holder["attachment"] = Attachment.objects.create(ticket=t, file=upload, name=name, content_type=declared,
-                                                         size=upload.size, uploaded_by=actor)
+        holder["attachment"] = store_upload(t, actor, upload, name, declared)
         return None, name, {"size": upload.size}
 
     _act(ticket=ticket, actor=actor, action="attach", change=change)

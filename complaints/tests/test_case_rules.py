@@ -233,3 +233,78 @@ def test_reopened_clock_past_due_is_left_to_the_sweep(contacted, users):
         ticket_review(ticket=ticket, actor=users["supervisor"], approved=False, comment="重答")
     resolution.refresh_from_db()
     assert resolution.state == "running" and resolution.breached_at is None  # the sweep breaches and notifies
+
+
+# --- rule 4: on-site investigation -------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def _photo(name="现场.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def test_unsatisfied_callback_on_12398_requires_a_recorded_investigation_before_the_reply(make_ticket, users,
+                                                                                           units):
+    from complaints.services import ticket_callback, ticket_onsite_investigation, ticket_review
+    from core.errors import ValidationFailed
+
+    ticket = make_ticket(channel="12398", regulator_ref="NY-9")
+    assert ticket.onsite_required is False  # a first 12398 call
+    ticket = ticket_dispatch(ticket=ticket, actor=users["lead"], unit=units["GS-A1-1"])
+    ticket = ticket_contact(ticket=ticket, actor=users["station_a"], method="phone")
+    ticket = _replied(ticket, users, substantiated=True)
+    ticket = ticket_review(ticket=ticket, actor=users["supervisor"], approved=True)
+    ticket = ticket_callback(ticket=ticket, actor=users["supervisor"], result="unsatisfied")
+    assert ticket.onsite_required is True
+    ticket = ticket_contact(ticket=ticket, actor=users["station_a"], method="phone")
+    with pytest.raises(ValidationFailed) as refused:
+        _replied(ticket, users, substantiated=True)
+    assert refused.value.code == "onsite_required"
+
+    with pytest.raises(ValidationFailed) as no_photo:
+        ticket_onsite_investigation(ticket=ticket, actor=users["station_a"], investigators="张承办、李师傅",
+                                    visited_at=at(2026, 1, 5, 10, 0), findings="表计正常", photos=[])
+    assert "photos" in no_photo.value.fields
+    visited = ticket.dispatched_at
+    ticket = ticket_onsite_investigation(ticket=ticket, actor=users["station_a"], investigators="张承办、李师傅",
+                                         visited_at=visited, findings="表计正常，线路老化", photos=[_photo()])
+    record = ticket.onsite_investigations.get()
+    assert (record.investigators, record.visited_at, record.recorded_by) == ("张承办、李师傅", visited,
+                                                                             users["station_a"])
+    assert [p.name for p in record.photos.all()] == ["现场.png"]
+    assert _replied(ticket, users, substantiated=True).status == "replied"
+
+
+def test_wide_impact_complaint_requires_an_investigation(make_ticket, client_as):
+    assert make_ticket(wide_impact=True).onsite_required is True
+    assert make_ticket(customer_phone="13900000021", account_no="").onsite_required is False
+    body = {"channel": "95598_phone", "kind": "complaint", "category": "FW01", "customer": {
+        "name": "李四", "phone": "13900000022"}, "description": "全村停电三天", "wide_impact": True}
+    created = client_as("agent").post("/api/v1/tickets/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["onsite_required"] is True and created.json()["onsite_investigations"] == []
+
+
+def test_onsite_investigation_api_and_page(contacted, users, client_as, client_for):
+    from django.utils import timezone
+
+    from complaints.models import Ticket
+
+    Ticket.objects.filter(pk=contacted.pk).update(onsite_required=True)
+    url = f"/api/v1/tickets/{contacted.number}/onsite-investigation/"
+    api = client_as("station_a")
+    bad = api.post(url, {"investigators": "张承办", "visited_at": timezone.now().isoformat(), "findings": "x",
+                         "photos": [_photo("a.txt")]}, format="multipart")
+    assert bad.status_code == 400 and "photos" in bad.json()["error"]["fields"]
+    good = api.post(url, {"investigators": "张承办", "visited_at": timezone.now().isoformat(),
+                          "findings": "线路老化", "photos": [_photo()]}, format="multipart")
+    assert good.status_code == 200, good.json()
+    [visit] = good.json()["onsite_investigations"]
+    assert visit["investigators"] == "张承办" and visit["photos"][0]["name"] == "现场.png"
+    page = client_for("station_a").get(f"/tickets/{contacted.number}/")
+    assert "线路老化" in page.content.decode()
+    assert api.post(f"/api/v1/tickets/{contacted.number}/reply/", {
+        "substantiated": True, "cause": "c", "measures": "m", "reply_text": "r"}, format="json").status_code == 200

@@ -30,6 +30,7 @@ DONE = {
     "responsibility": gettext_lazy("责任认定已保存"), "order_reply": gettext_lazy("督办答复已提交"),
     "order_close": gettext_lazy("督办单已办结"), "major_report": gettext_lazy("重大事件快报已报送"),
     "major_summary": gettext_lazy("当日简要情况已报送"), "change_finding": gettext_lazy("核实结论已变更"),
+    "onsite_investigation": gettext_lazy("现场调查已登记"),
 }
 
 
@@ -62,6 +63,9 @@ def _call(action, *, ticket, actor, d, version):
         "order_close": lambda: supervision_close(order_id=d["order"], note=d.get("note", ""), **common),
         "major_report": lambda: major_report_submit(kind="flash", **d, **common),
         "major_summary": lambda: major_report_submit(kind="summary", **d, **common),
+        "onsite_investigation": lambda: s.ticket_onsite_investigation(
+            investigators=d["investigators"], visited_at=d["visited_at"], findings=d["findings"], photos=d["photos"],
+            **common),
         "change_finding": lambda: s.ticket_change_finding(substantiated=d["substantiated"], reason=d["reason"],
                                                           **common),
     }
@@ -92,7 +96,7 @@ def act(request, number, action):
     if version is None:
         messages.error(request, gettext("该工单已被他人修改，请刷新后重试"))
         return redirect(detail_url)
-    form = build_form(action, user, ticket, data=request.POST)
+    form = build_form(action, user, ticket, data=request.POST, files=request.FILES)
     if not form.is_valid():
         messages.error(request, gettext("「%(action)s」未提交：请检查标红的项目") % {"action": transition.label})
         return render_detail(request, load(user, number), bound={action: form}, status=400)

@@ -49,6 +49,7 @@ ACTION_FORMS = {
     "order_close": (f.OrderCloseForm, gettext_lazy("督办办结"), gettext_lazy("确定办结该督办单？")),
     "major_report": (f.MajorReportForm, gettext_lazy("报送快报"), ""),
     "major_summary": (f.MajorSummaryForm, gettext_lazy("报送简要情况"), ""),
+    "onsite_investigation": (f.OnsiteInvestigationForm, gettext_lazy("保存现场调查"), ""),
 }
 # Actions that move the case forward come first and open; the rest are collapsed.
 PRIMARY = ("major_report", "dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")

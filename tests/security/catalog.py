@@ -56,6 +56,7 @@ CATALOG: dict[str, Route] = {
     "api-ticket-detail": Route("api", "ticket"),
     "api-ticket-attachments": Route("api", "ticket", ("POST",), "attach"),
     "api-ticket-attachment": Route("api", "ticket"),
+    "api-ticket-onsite-investigation": Route("api", "ticket", ("POST",), "onsite_investigation"),
     **{f"api-ticket-{slug}": Route("api", "ticket", ("POST",), action) for slug, action in API_ACTIONS.items()},
     # API: reports and notifications
     "reports-summary": Route("api", "report"),

@@ -1,0 +1,64 @@
+"""现场调查 (seed 002: 对同一问题两次拨打12398热线投诉、投诉工单回访不满意、影响面较大的投诉，启动现场调查):
+when a ticket needs one, and recording it — who went, when, what they found, photos — which the
+unit must do before its reply is accepted."""
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from complaints.models import Channel, Kind, OnsiteInvestigation, Ticket
+from core.errors import ValidationFailed
+
+from .workflow import _act, _require, checked_upload, store_upload
+
+PHOTO_TYPES = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+
+
+def onsite_required_at_intake(ticket: Ticket, *, unsatisfied_before: bool) -> bool:
+    """A repeat 12398 complaint or one after an unsatisfied callback; a complaint of wide impact."""
+    if ticket.kind == Kind.COMPLAINT and ticket.wide_impact:
+        return True
+    return ticket.channel == Channel.REGULATOR_12398 and (ticket.is_repeat or unsatisfied_before)
+
+
+def onsite_required_after_callback(ticket: Ticket) -> bool:
+    """The customer of a 12398 complaint was not satisfied with the reply."""
+    return ticket.channel == Channel.REGULATOR_12398 and ticket.kind in (Kind.COMPLAINT, Kind.REPORT)
+
+
+def onsite_check_before_reply(ticket: Ticket) -> None:
+    """A ticket that needs an on-site investigation cannot be replied before one is recorded
+    for its current round (since its latest dispatch)."""
+    if not ticket.onsite_required:
+        return
+    since = ticket.dispatched_at or ticket.received_at
+    if not ticket.onsite_investigations.filter(recorded_at__gte=since).exists():
+        message = gettext("该工单需现场调查：请先登记现场调查(调查人员、时间、调查情况、现场照片)再答复")
+        raise ValidationFailed(message, fields={"onsite_investigations": [message]}, code="onsite_required")
+
+
+def ticket_onsite_investigation(*, ticket, actor, investigators: str, visited_at: datetime | None,
+                                findings: str, photos: list, expected_version=None) -> Ticket:
+    _require(investigators, "investigators", gettext("请填写调查人员"))
+    _require(visited_at, "visited_at", gettext("请填写调查时间"))
+    _require(findings, "findings", gettext("请填写调查情况"))
+    if visited_at > timezone.now():
+        raise ValidationFailed(gettext("调查时间不能晚于当前时间"),
+                               fields={"visited_at": [gettext("调查时间不能晚于当前时间")]})
+    if not photos:
+        raise ValidationFailed(gettext("请上传现场照片"), fields={"photos": [gettext("请上传现场照片")]})
+    checked = [(upload, *checked_upload(upload, field="photos", types=PHOTO_TYPES, kinds="jpg、png"))
+               for upload in photos]
+
+    def change(t: Ticket):
+        now = timezone.now()
+        record = OnsiteInvestigation(ticket=t, investigators=investigators.strip(), visited_at=visited_at,
+                                     findings=findings.strip(), recorded_by=actor, recorded_at=now)
+        record._history_user = actor
+        record.save()
+        record.photos.set([store_upload(t, actor, upload, name, kind) for upload, name, kind in checked])
+        return None, findings[:200], {"investigators": record.investigators, "visited_at": visited_at.isoformat(),
+                                      "photos": len(checked)}
+
+    return _act(ticket=ticket, actor=actor, action="onsite_investigation", change=change,
+                expected_version=expected_version)
