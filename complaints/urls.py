@@ -6,6 +6,7 @@ app_name = "complaints"
 urlpatterns = [
     path("intake/", intake.intake, name="intake"),
     path("intake/earlier/", intake.earlier, name="earlier"),
+    path("intake/clocks/", intake.clocks, name="intake_clocks"),
     path("queue/dispatch/", queues.dispatch_queue_view, name="dispatch_queue"),
     path("queue/my-work/", queues.my_work_view, name="my_work"),
     path("queue/supervision/", queues.supervision_view, name="supervision"),

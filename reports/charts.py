@@ -35,7 +35,7 @@ def _pie(items, links):
 
 def trend_option(scope: Scope, data: dict) -> dict:
     months = [Period.parse(row["month"]) for row in data["trend"]]
-    series = [("受理量", "volume", {}), ("投诉量", "complaints", {"kind": Kind.COMPLAINT}),
+    series = [("受理量", "volume", {}), ("投诉类诉求", "complaint_requests", {"kind": Kind.COMPLAINT}),
               ("12398转办", "regulator_12398", {"channel": Channel.REGULATOR_12398})]
     return {
         "tooltip": TOOLTIP, "legend": {"top": 0}, "grid": GRID,
@@ -52,7 +52,7 @@ def daily_option(scope: Scope, period: Period, data: dict) -> dict:
     links = [[ticket_list_url(scope, received_from=d["date"], received_to=d["date"], **params) for d in days]
              for params in ({}, {"kind": Kind.COMPLAINT})]
     return _bar([d["date"][8:] for d in days], [("受理量", [d["volume"] for d in days]),
-                                                ("投诉量", [d["complaints"] for d in days])], links)
+                                                ("投诉类诉求", [d["complaint_requests"] for d in days])], links)
 
 
 def channel_option(scope: Scope, period: Period, data: dict) -> dict:
@@ -88,7 +88,7 @@ def unit_option(scope: Scope, period: Period, data: dict) -> dict:
             return ticket_list_url(scope, period, status="registered", **params)
         return ticket_list_url(scope, period, unit_id=row["id"], **params)
 
-    series = [("受理量", "volume", {}), ("投诉量", "complaints", {"kind": Kind.COMPLAINT}),
+    series = [("受理量", "volume", {}), ("投诉类诉求", "complaint_requests", {"kind": Kind.COMPLAINT}),
               ("属实投诉", "substantiated", {"kind": Kind.COMPLAINT})]
     return _bar([r["name"] for r in rows], [(name, [r[key] for r in rows]) for name, key, _ in series],
                 [[link(r, **params) for r in rows] for _, _, params in series])

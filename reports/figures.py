@@ -34,30 +34,37 @@ CLOCK_STATES = [("running", "正常"), ("warning", "预警"), ("breached", "超�
 
 DEFINITIONS: dict[str, str] = {
     "volume": "统计期内受理的全部工单数(按受理时间 received_at 计，含各类型、含已撤诉)。",
-    "complaints": "统计期内受理的投诉工单数(类型=投诉，不含举报、意见、咨询等)。",
+    "complaint_requests": "投诉类诉求：统计期内受理的全部投诉工单数(类型=投诉，不论是否属实、是否有责；"
+                          "不含举报、意见、咨询等)。",
+    "complaints": "投诉(有责投诉)：统计期内受理、答复“属实”且认定“有责”的投诉工单数；未核实、不属实或无责的"
+                  "不统计为投诉(投诉量、百万客户投诉率和考核均按此口径)。",
     "regulator_12398": "统计期内受理的 12398 能源监管热线转办工单数(渠道=12398，各类型均计)。",
     "substantiated": "统计期内受理、承办单位答复“属实”的投诉工单数。",
-    "at_fault": "统计期内受理、认定为“有责”的投诉工单数。",
-    "repeat_rate": "重复投诉率 = 统计期内受理的重复投诉(受理时识别为同一客户同一分类窗口期内再次投诉) ÷ 投诉工单数。",
+    "at_fault": "有责投诉：同“投诉(有责投诉)”(不属实的工单不能认定有责)。",
+    "repeat_rate": "重复投诉率 = 统计期内受理的重复投诉(受理时识别为同一客户同一分类窗口期内再次投诉) ÷ 投诉类诉求数。",
     "first_contact_rate": "及时联系率 = 首次联系计时“按时完成”数 ÷ (“按时完成”+“超时”)数；"
                           "计时属于统计期内受理的工单，仍在计时中的和已取消的不计；重新派发产生的新计时单独计入。",
     "on_time_resolution_rate": "按时办结率 = 处理答复计时“按时完成”数 ÷ (“按时完成”+“超时”)数；"
-                               "口径同及时联系率(统计期内受理的工单，计时中和已取消的不计)。",
+                               "口径同及时联系率(统计期内受理的工单，计时中和已取消的不计)；答复被审核退回的，"
+                               "按最终答复是否在期限内判定。",
+    "regulator_reply_rate": "12398按时答复率 = 12398答复计时(自收到转办单起，或转办单要求的更早时限)“按时完成”数 ÷ "
+                            "(“按时完成”+“超时”)数；与按时办结率分开统计。",
     "first_time_resolution_rate": "投诉一次解决率 = 已归档且从未因回访不满意重新派发的投诉 ÷ 已归档的投诉；"
                                   "工单为统计期内受理，已撤诉的不计。",
     "satisfaction_rate": "回访满意率 = 回访结果“满意”次数 ÷ (“满意”+“不满意”)次数；“未联系上”的回访不计入分子分母；"
                          "按回访记录计(同一工单多次回访各计一次)，工单为统计期内受理。",
-    "per_million": "百万客户投诉率 = 统计期内受理的有责投诉数 ÷ 所选单位及下级单位客户数之和 × 1,000,000。",
+    "per_million": "百万客户投诉率 = 统计期内受理的投诉(有责投诉)数 ÷ 所选单位及下级单位客户数之和 × 1,000,000。",
     "mom": "环比 = (本期 − 上月同口径) ÷ 上月；比率类指标给出百分点差。上月为 0 时不计算。",
     "yoy": "同比 = (本期 − 上年同月同口径) ÷ 上年同月。上年同月为 0 时不计算。",
-    "trend": "近 12 个月每月受理量、投诉量、12398 转办量(按受理时间所在自然月)。",
-    "daily": "统计期内每日受理量与投诉量(按受理日期)。",
+    "trend": "近 12 个月每月受理量、投诉类诉求量、12398 转办量(按受理时间所在自然月)。",
+    "daily": "统计期内每日受理量与投诉类诉求量(按受理日期)。",
     "by_channel": "统计期内受理工单按受理渠道分布。",
     "by_kind": "统计期内受理工单按工单类型分布。",
     "by_category": "统计期内受理工单按投诉分类(大类及小类)分布；未分类的单列。",
     "by_unit": "统计期内受理工单按承办单位汇总到所选单位的直属下级单位(含其全部下级)；"
                "尚未派发的工单计入“未派发”，直接由所选单位本级承办的计入“本级”。",
-    "ranking": "下级单位排名：按属实投诉数降序，其次有责投诉数、投诉量；百万客户投诉率按该单位及其下级客户数计算。",
+    "ranking": "下级单位排名：按投诉(有责投诉)数降序，其次属实投诉数、投诉类诉求数；百万客户投诉率按该单位及其下级"
+               "客户数计算。",
     "open_by_age": "当前(实时，不受统计期限制)未办结工单按受理日期距今天数分布；未办结 = 状态不是“已归档”“已撤诉”。",
     "open_by_clock": "当前未办结工单按最差计时状态分布：超时 = 有计时已超过期限；预警 = 进入预警期；"
                      "正常 = 计时中未预警；无计时 = 没有正在进行的计时(实时，不受统计期限制)。",
@@ -67,8 +74,9 @@ DEFINITIONS: dict[str, str] = {
                 "责任认定、考核意见和整改措施。",
 }
 LABELS = {
-    "volume": "受理量", "complaints": "投诉量", "regulator_12398": "12398转办量", "substantiated": "属实投诉",
-    "at_fault": "有责投诉", "repeat_rate": "重复投诉率", "first_contact_rate": "及时联系率",
+    "volume": "受理量", "complaint_requests": "投诉类诉求", "complaints": "投诉(有责投诉)",
+    "regulator_12398": "12398转办量", "substantiated": "属实投诉", "at_fault": "有责投诉",
+    "regulator_reply_rate": "12398按时答复率", "repeat_rate": "重复投诉率", "first_contact_rate": "及时联系率",
     "on_time_resolution_rate": "按时办结率", "first_time_resolution_rate": "投诉一次解决率",
     "satisfaction_rate": "回访满意率", "per_million": "百万客户投诉率",
 }
@@ -277,13 +285,16 @@ def _in(periods: dict[str, Period], prefix: str = "") -> Q:
     return q
 
 
-COMPLAINT = Q(kind=Kind.COMPLAINT)
+COMPLAINT = Q(kind=Kind.COMPLAINT)  # 投诉类诉求: every complaint ticket
+# 投诉(有责投诉): only substantiated at-fault complaints count as complaints (seed 003: 未核实前不统计为投诉).
+AT_FAULT_COMPLAINT = COMPLAINT & Q(substantiated=True, at_fault=True)
 COUNT_METRICS = {
     "volume": Q(),
-    "complaints": COMPLAINT,
+    "complaint_requests": COMPLAINT,
+    "complaints": AT_FAULT_COMPLAINT,
     "regulator_12398": Q(channel=Channel.REGULATOR_12398),
     "substantiated": COMPLAINT & Q(substantiated=True),
-    "at_fault": COMPLAINT & Q(at_fault=True),
+    "at_fault": AT_FAULT_COMPLAINT,
     "repeat": COMPLAINT & Q(is_repeat=True),
     "archived_complaints": COMPLAINT & Q(status=Status.ARCHIVED),
     "first_time": COMPLAINT & Q(status=Status.ARCHIVED, redispatch_count=0),
@@ -301,26 +312,31 @@ def ticket_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, dict[st
     return {name: {metric: row[f"{name}__{metric}"] for metric in COUNT_METRICS} for name in periods}
 
 
+RATE_CLOCKS = (ClockName.FIRST_CONTACT, ClockName.RESOLUTION, ClockName.REGULATOR_REPLY)
+
+
 def clock_rates(scope: Scope, periods: dict[str, Period]) -> dict[str, dict[str, float | None]]:
-    """Timely first contact and on-time resolution, per period, in one query over the clocks."""
+    """Timely first contact, on-time resolution and the 12398 reply on time, per period, in one
+    query over the clocks. A reopened clock (reply sent back) counts by its final reply."""
     aggregates = {}
     for name, p in periods.items():
-        for clock in (ClockName.FIRST_CONTACT, ClockName.RESOLUTION):
+        for clock in RATE_CLOCKS:
             base = p.q("ticket__") & Q(name=clock)
             aggregates[f"{name}__{clock}__met"] = Count("id", filter=base & Q(state=ClockState.MET))
             aggregates[f"{name}__{clock}__done"] = Count(
                 "id", filter=base & Q(state__in=(ClockState.MET, ClockState.BREACHED)))
-    row = (Clock.objects.filter(scope.q("ticket__"), _in(periods, "ticket__"),
-                                name__in=(ClockName.FIRST_CONTACT, ClockName.RESOLUTION))
+    row = (Clock.objects.filter(scope.q("ticket__"), _in(periods, "ticket__"), name__in=RATE_CLOCKS)
            .aggregate(**aggregates))
     out = {}
     for name in periods:
-        fc, res = ClockName.FIRST_CONTACT, ClockName.RESOLUTION
+        fc, res, reg = RATE_CLOCKS
         out[name] = {
             "first_contact_met": row[f"{name}__{fc}__met"], "first_contact_done": row[f"{name}__{fc}__done"],
             "first_contact_rate": _ratio(row[f"{name}__{fc}__met"], row[f"{name}__{fc}__done"]),
             "resolution_met": row[f"{name}__{res}__met"], "resolution_done": row[f"{name}__{res}__done"],
             "on_time_resolution_rate": _ratio(row[f"{name}__{res}__met"], row[f"{name}__{res}__done"]),
+            "regulator_reply_met": row[f"{name}__{reg}__met"], "regulator_reply_done": row[f"{name}__{reg}__done"],
+            "regulator_reply_rate": _ratio(row[f"{name}__{reg}__met"], row[f"{name}__{reg}__done"]),
         }
     return out
 
@@ -352,7 +368,7 @@ def headline(scope: Scope, period: Period) -> dict:
         c = counts[name]
         return {
             **c, **clocks[name], **callbacks[name],
-            "repeat_rate": _ratio(c["repeat"], c["complaints"]),
+            "repeat_rate": _ratio(c["repeat"], c["complaint_requests"]),
             "first_time_resolution_rate": _ratio(c["first_time"], c["archived_complaints"]),
             "per_million": round(c["at_fault"] / customers * 1_000_000, 2) if customers else None,
             "customers": customers,
@@ -360,12 +376,12 @@ def headline(scope: Scope, period: Period) -> dict:
 
     cur, prev, ly = values("current"), values("previous"), values("last_year")
     figures = []
-    for key in ("volume", "complaints", "regulator_12398", "substantiated", "at_fault"):
+    for key in ("volume", "complaint_requests", "complaints", "substantiated", "regulator_12398"):
         figures.append({"key": key, "label": LABELS[key], "value": cur[key], "unit": "件",
                         "previous": prev[key], "last_year": ly[key],
                         "mom": _change(cur[key], prev[key]), "yoy": _change(cur[key], ly[key]),
                         "definition": DEFINITIONS[key]})
-    for key in ("first_contact_rate", "on_time_resolution_rate", "first_time_resolution_rate",
+    for key in ("first_contact_rate", "on_time_resolution_rate", "regulator_reply_rate", "first_time_resolution_rate",
                 "satisfaction_rate", "repeat_rate"):
         figures.append({"key": key, "label": LABELS[key], "value": cur[key], "unit": "%",
                         "previous": prev[key], "last_year": ly[key],
@@ -444,9 +460,9 @@ def _unit_rows(scope: Scope, counts: dict[str | None, dict]) -> list[dict]:
 def by_unit(scope: Scope, period: Period) -> list[dict]:
     """Volume and complaint counts per child unit of the chosen unit (rolled up by path prefix)."""
     grouped = (scope.tickets().filter(period.q()).annotate(bucket=_bucket(scope)).values("bucket")
-               .annotate(volume=Count("id"), complaints=Count("id", filter=COMPLAINT),
-                         substantiated=Count("id", filter=COUNT_METRICS["substantiated"]),
-                         at_fault=Count("id", filter=COUNT_METRICS["at_fault"]))
+               .annotate(volume=Count("id"), complaint_requests=Count("id", filter=COMPLAINT),
+                         complaints=Count("id", filter=AT_FAULT_COMPLAINT),
+                         substantiated=Count("id", filter=COUNT_METRICS["substantiated"]))
                .order_by())
     counts = {row.pop("bucket"): row for row in grouped}
     rows = _unit_rows(scope, counts)
@@ -457,14 +473,14 @@ def by_unit(scope: Scope, period: Period) -> list[dict]:
         path = next(u["path"] for u in scope.units if u["id"] == row["id"])
         customers = scope.unit.customer_count if row["own"] else scope.subtree_customers(path)
         row["customers"] = customers
-        row["per_million"] = round(row["at_fault"] / customers * 1_000_000, 2) if customers else None
+        row["per_million"] = round(row["complaints"] / customers * 1_000_000, 2) if customers else None
     return rows
 
 
 def ranking(unit_rows: list[dict]) -> list[dict]:
-    """Child units ranked by substantiated, then at-fault complaints, then complaints."""
+    """Child units ranked by complaints (有责投诉), then substantiated ones, then complaint tickets."""
     ranked = sorted((r for r in unit_rows if not r["own"]),
-                    key=lambda r: (-r["substantiated"], -r["at_fault"], -r["complaints"], r["code"]))
+                    key=lambda r: (-r["complaints"], -r["substantiated"], -r["complaint_requests"], r["code"]))
     return [{**r, "rank": i} for i, r in enumerate(ranked, start=1)]
 
 
@@ -477,12 +493,13 @@ def breaches_by_unit(scope: Scope, now: datetime | None = None) -> list[dict]:
 
 def daily(scope: Scope, period: Period) -> list[dict]:
     rows = (scope.tickets().filter(period.q()).annotate(day=TruncDay("received_at")).values("day")
-            .annotate(volume=Count("id"), complaints=Count("id", filter=COMPLAINT)).order_by("day"))
+            .annotate(volume=Count("id"), complaint_requests=Count("id", filter=COMPLAINT)).order_by("day"))
     by_day = {timezone.localtime(r["day"]).date() if isinstance(r["day"], datetime) else r["day"]: r for r in rows}
     out, day = [], period.first_day
     while day <= period.last_day:  # the days of the month, not tickets
         r = by_day.get(day, {})
-        out.append({"date": day.isoformat(), "volume": r.get("volume", 0), "complaints": r.get("complaints", 0)})
+        out.append({"date": day.isoformat(), "volume": r.get("volume", 0),
+                    "complaint_requests": r.get("complaint_requests", 0)})
         day += timedelta(days=1)
     return out
 
@@ -490,12 +507,12 @@ def daily(scope: Scope, period: Period) -> list[dict]:
 def _month_counts(scope: Scope, first: Period, last: Period) -> dict[str, dict]:
     rows = (scope.tickets().filter(received_at__gte=first.start, received_at__lt=last.end)
             .annotate(m=TruncMonth("received_at")).values("m")
-            .annotate(volume=Count("id"), complaints=Count("id", filter=COMPLAINT),
+            .annotate(volume=Count("id"), complaint_requests=Count("id", filter=COMPLAINT),
                       regulator_12398=Count("id", filter=COUNT_METRICS["regulator_12398"])).order_by("m"))
     out = {}
     for r in rows:
         m = timezone.localtime(r["m"]) if isinstance(r["m"], datetime) else r["m"]
-        out[f"{m.year:04d}-{m.month:02d}"] = {k: r[k] for k in ("volume", "complaints", "regulator_12398")}
+        out[f"{m.year:04d}-{m.month:02d}"] = {k: r[k] for k in ("volume", "complaint_requests", "regulator_12398")}
     return out
 
 
@@ -507,7 +524,7 @@ def trend(scope: Scope, period: Period, months: int = TREND_MONTHS) -> list[dict
     closed_last = min(period, this_month.shift(-1), key=lambda p: (p.year, p.month))
     counts: dict[str, dict] = {}
     if (closed_last.year, closed_last.month) >= (first.year, first.month):
-        key = f"reports:trend:{scope.unit.pk}:{first.key}:{closed_last.key}"
+        key = f"reports:trend:v2:{scope.unit.pk}:{first.key}:{closed_last.key}"
         cached = cache.get(key)
         if cached is None:
             cached = _month_counts(scope, first, closed_last)
@@ -516,7 +533,7 @@ def trend(scope: Scope, period: Period, months: int = TREND_MONTHS) -> list[dict
     if (period.year, period.month) >= (this_month.year, this_month.month):
         start = max(first, this_month, key=lambda p: (p.year, p.month))
         counts.update(_month_counts(scope, start, period))
-    zero = {"volume": 0, "complaints": 0, "regulator_12398": 0}
+    zero = {"volume": 0, "complaint_requests": 0, "regulator_12398": 0}
     return [{"month": p.key, **counts.get(p.key, zero)} for p in (first.shift(i) for i in range(months))]
 
 

@@ -58,10 +58,8 @@ def dashboard(request):
         chart["definition_text"] = figures.DEFINITIONS[chart["definition"]]
     links = {
         "volume": figures.ticket_list_url(scope, period),
-        "complaints": figures.ticket_list_url(scope, period, kind="complaint"),
+        "complaint_requests": figures.ticket_list_url(scope, period, kind="complaint"),
         "regulator_12398": figures.ticket_list_url(scope, period, channel="12398"),
-        "substantiated": figures.ticket_list_url(scope, period, kind="complaint"),
-        "at_fault": figures.ticket_list_url(scope, period, kind="complaint"),
     }
     for figure in data["headline"]["figures"]:
         figure["link"] = links.get(figure["key"], "")

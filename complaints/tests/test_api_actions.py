@@ -2,6 +2,8 @@
 cross-unit (404), wrong state (409 invalid_transition) and stale version (409 stale); and the
 whole 12398 case loop driven only through the API, as the right users."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from complaints.models import Status, Ticket, TicketEvent
 from complaints.services import (
@@ -189,6 +191,12 @@ def test_12398_complaint_through_every_step_via_the_api(client_as, users):
     act(supervisor, "review", {"approved": True})
     act(supervisor, "callback", {"result": "unsatisfied", "note": "仍不满意"})
     act(station, "contact", {"method": "visit"})
+    # Unsatisfied with a 12398 complaint: the on-site investigation is recorded before the reply.
+    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, content_type="image/jpeg")
+    visit = station.post(f"/api/v1/tickets/{number}/onsite-investigation/", {
+        "investigators": "张承办", "visited_at": timezone.now().isoformat(), "findings": "上门核实，当面致歉",
+        "photos": [photo]}, format="multipart")
+    assert visit.status_code == 200, visit.content
     act(station, "reply", {"substantiated": True, "cause": "态度问题", "measures": "上门致歉", "reply_text": "已上门"})
     act(supervisor, "review", {"approved": True})
     act(supervisor, "callback", {"result": "satisfied"})

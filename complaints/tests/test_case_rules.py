@@ -308,3 +308,20 @@ def test_onsite_investigation_api_and_page(contacted, users, client_as, client_f
     assert "线路老化" in page.content.decode()
     assert api.post(f"/api/v1/tickets/{contacted.number}/reply/", {
         "substantiated": True, "cause": "c", "measures": "m", "reply_text": "r"}, format="json").status_code == 200
+
+
+def test_intake_shows_before_saving_which_clocks_will_already_be_late(client_for):
+    from complaints.models import Ticket
+
+    now = at(2026, 3, 20, 10, 0)
+    received = at(2026, 3, 2, 9, 0)
+    assert working_days_after(received, 10) < now  # the 12398 reply is due before today
+    with time_machine.travel(now, tick=False):
+        page = client_for("agent").get("/intake/clocks/", {
+            "channel": "12398", "kind": "complaint", "received_at": "2026-03-02T09:00"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    late = [item for item in html.split("</li>") if "<strong>保存时即已超时</strong>" in item]
+    assert len(late) == 1 and 'data-clock="regulator_reply"' in late[0]
+    assert 'data-clock="dispatch"' in html  # runs from logging: not late
+    assert not Ticket.objects.exists()  # nothing saved

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.forms import IntakeForm
-from complaints.selectors import earlier_for_caller
+from complaints.selectors import clocks_preview, earlier_for_caller
 from complaints.services import ticket_register
 from complaints.services.workflow import ticket_close
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
@@ -61,6 +61,16 @@ def intake(request):
     else:
         messages.error(request, gettext("请检查标红的项目"))
     return render(request, "complaints/intake.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def clocks(request):
+    """htmx: the clocks the ticket on the form would start with, and which are already late or in
+    warning — shown before saving (a letter logged days after it arrived)."""
+    require_perm(request.user, "complaints.intake_ticket")
+    preview = clocks_preview(request.user, IntakeForm(request.GET))
+    return render(request, "complaints/_intake_clocks.html", preview)
 
 
 @login_required

@@ -32,7 +32,8 @@ def test_headline_for_the_province(world, users, march):
     cur, prev, ly = h["current"], h["previous"], h["last_year"]
     # T1 T3 T4 T5 T6 T8; T2 is February (23:30 on the 28th), T7 last year
     assert cur["volume"] == 6 and prev["volume"] == 1 and ly["volume"] == 1
-    assert cur["complaints"] == 5
+    assert cur["complaint_requests"] == 5  # 投诉类诉求: every complaint ticket
+    assert cur["complaints"] == 1  # 投诉(有责投诉): T1 only — T6 not substantiated, the rest not at fault
     assert (cur["regulator_12398"], prev["regulator_12398"], ly["regulator_12398"]) == (0, 1, 1)
     assert cur["substantiated"] == 2 and cur["at_fault"] == 1
     assert cur["repeat"] == 1 and cur["repeat_rate"] == 0.2
@@ -59,7 +60,7 @@ def test_station_manager_sees_only_their_station(world, users, march):
     scope = resolve_scope(users["manager_a"])
     assert scope.unit.code == "GS-A1-1" and scope.is_home
     cur = figures.headline(scope, march)["current"]
-    assert (cur["volume"], cur["complaints"], cur["substantiated"], cur["at_fault"]) == (2, 2, 2, 1)
+    assert (cur["volume"], cur["complaint_requests"], cur["complaints"], cur["substantiated"]) == (2, 2, 1, 2)
     assert cur["withdrawn"] == 0  # T4 is station B's
     assert (cur["first_contact_met"], cur["first_contact_done"]) == (3, 3)
     assert cur["customers"] == 55_000 and cur["per_million"] == round(1 / 55_000 * 1e6, 2)

@@ -66,6 +66,7 @@ CATALOG: dict[str, Route] = {
     # pages
     "complaints:intake": Route("page", methods=("GET", "POST")),
     "complaints:earlier": Route("page", "list"),
+    "complaints:intake_clocks": Route("page"),  # computes from the form's fields, reads no ticket
     "complaints:dispatch_queue": Route("page", "list"),
     "complaints:my_work": Route("page", "list"),
     "complaints:supervision": Route("page", "list"),
