@@ -128,6 +128,7 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.CallbackSerializer": "input",
     "complaints.api.serializers.CategoryRefSerializer": "plain",
     "complaints.api.serializers.CategorySerializer": "plain",
+    "complaints.api.serializers.ChangeFindingSerializer": "input",
     "complaints.api.serializers.ChaseSerializer": "input",
     "complaints.api.serializers.ClockSerializer": "plain",
     "complaints.api.serializers.CloseSerializer": "input",
@@ -140,6 +141,8 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.ExtensionDecisionSerializer": "input",
     "complaints.api.serializers.LinkSerializer": "plain",  # rendered only through TicketDetailSerializer
     "complaints.api.serializers.NoteSerializer": "input",
+    "complaints.api.serializers.OnsiteInvestigationInSerializer": "input",
+    "complaints.api.serializers.OnsiteInvestigationSerializer": "plain",  # only inside TicketDetailSerializer
     "complaints.api.serializers.OutputSerializer": "plain",
     "complaints.api.serializers.ReplySerializer": "input",
     "complaints.api.serializers.ResponsibilitySerializer": "input",
