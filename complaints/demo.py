@@ -72,6 +72,8 @@ def seed_demo_tickets(count: int = COUNT, seed: int = 95598) -> int:
                             Kind.SERVICE_REQUEST], [60, 4, 8, 8, 6, 8, 6])[0]
         channel = rng.choices([Channel.PHONE_95598, Channel.ONLINE_95598, Channel.REGULATOR_12398, Channel.LETTER,
                                Channel.VISIT, Channel.OPINION_BOX], [60, 15, 10, 5, 5, 5])[0]
+        if i == 7:  # a complaint through the media: raised to major at intake (issue 15)
+            kind, channel = Kind.COMPLAINT, Channel.MEDIA
         service_type = ServiceType.RECONNECTION if kind == Kind.SERVICE_REQUEST and i % 2 else ""
         data = IntakeData(
             channel=channel, kind=kind, category=categories[code] if kind in (Kind.COMPLAINT, Kind.REPORT) else None,

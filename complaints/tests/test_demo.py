@@ -15,3 +15,4 @@ def test_demo_tickets_reach_every_step_and_carry_responsibility(org):
     at_fault = Ticket.objects.filter(kind=Kind.COMPLAINT, substantiated=True, at_fault=True)
     assert at_fault.exists()
     assert Accountability.objects.filter(ticket__in=at_fault).exists()  # what the bulletin lists
+    assert Ticket.objects.filter(channel="media", kind=Kind.COMPLAINT, severity="major").exists()
