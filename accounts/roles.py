@@ -6,15 +6,18 @@ from accounts.models import Role
 
 _T = "complaints"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.AGENT: ["view_ticket", "intake_ticket", "withdraw_ticket", "view_phone", "view_complainant", "report_major"],
-    Role.LEAD: ["view_ticket", "intake_ticket", "dispatch_ticket", "view_phone", "view_complainant", "report_major"],
+    Role.AGENT: ["view_ticket", "intake_ticket", "withdraw_ticket", "view_phone", "view_complainant", "report_major",
+                 "search_customer"],
+    Role.LEAD: ["view_ticket", "intake_ticket", "dispatch_ticket", "view_phone", "view_complainant", "report_major",
+                "search_customer"],
     Role.HANDLER: ["view_ticket", "handle_ticket", "view_phone", "report_major"],
     Role.UNIT_MANAGER: ["view_ticket", "handle_ticket", "view_phone", "report_major"],
     Role.SUPERVISOR: ["view_ticket", "intake_ticket", "dispatch_ticket", "review_ticket", "callback_ticket",
                       "supervise_ticket", "decide_extension", "decide_responsibility", "withdraw_ticket",
-                      "view_phone", "view_complainant", "report_major", "view_report"],
+                      "view_phone", "view_complainant", "report_major", "view_report", "search_customer",
+                      "view_access_log"],
     Role.DISCIPLINE: ["view_ticket", "dispatch_ticket", "handle_ticket", "view_phone", "view_complainant",
-                      "view_report"],
+                      "view_report", "view_access_log"],
     Role.VIEWER: ["view_ticket"],
     Role.ADMIN: ["view_ticket"],
 }

@@ -15,6 +15,7 @@ ACTIONS = [
 urlpatterns = [
     path("categories/", v.CategoryListApi.as_view(), name="api-categories"),
     path("tickets/", v.TicketListApi.as_view(), name="api-tickets"),
+    path("access-log/", v.AccessLogListApi.as_view(), name="api-access-log"),
     path("tickets/batch/", v.TicketBatchApi.as_view(), name="api-tickets-batch"),
     path("tickets/<str:number>/", v.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/attachments/", v.TicketAttachmentUploadApi.as_view(), name="api-ticket-attachments"),

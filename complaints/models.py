@@ -213,6 +213,8 @@ class Ticket(ChoiceLabels, models.Model):
             ("view_phone", _("查看完整电话号码")),
             ("report_major", _("报送重大事件快报")),
             ("view_report", _("查看举报件(纪检监察、督办部门)")),
+            ("search_customer", _("按电话、户号查询工单")),
+            ("view_access_log", _("查看敏感信息访问记录")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
@@ -483,12 +485,19 @@ class Accountability(ChoiceLabels, models.Model):
         verbose_name_plural = _("考核记录")
 
 
-class SensitiveAccess(models.Model):
-    """Who saw an unmasked phone number or a complainant's identity, and when (PIPL)."""
+class SensitiveAccess(ChoiceLabels, models.Model):
+    """Who saw an unmasked phone number or a complainant's identity, or searched tickets by a customer's
+    number, and when (PIPL). A search keeps a digest of what was searched, never the number."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("查看完整号码")
+        SEARCH = "search", _("按号码查询")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     field = models.CharField(max_length=32)
+    action = models.CharField(_("操作"), max_length=8, choices=Action.choices, default=Action.REVEAL)
+    query_digest = models.CharField(_("查询摘要"), max_length=64, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,12 +18,18 @@ LINK_EVENT_ACTIONS = frozenset({"register"})
 ATTACHMENT_EVENT_ACTIONS = frozenset({"attach"})
 
 
-def may_see_reports(user) -> bool:
-    """Discipline office and supervision office staff (the `view_report` permission, held by role —
-    not by being an administrator: leaking a report's complainant is itself misconduct)."""
+def holds(user, permission: str) -> bool:
+    """Whether one of the user's roles grants `permission` — being a superuser does not: an
+    administrator is not thereby a discipline officer or a hotline agent."""
     from accounts.grants import grants
 
-    return bool(user.is_authenticated and user.is_active) and "complaints.view_report" in grants(user).permissions
+    return bool(user.is_authenticated and user.is_active) and permission in grants(user).permissions
+
+
+def may_see_reports(user) -> bool:
+    """Discipline office and supervision office staff (`view_report`; leaking a report's complainant
+    is itself misconduct)."""
+    return holds(user, "complaints.view_report")
 
 
 @dataclass(frozen=True)

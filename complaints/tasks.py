@@ -16,3 +16,13 @@ def supervision_sweep_task():
     if any(result.values()):
         log.info("supervision sweep: %s", result)
     return result
+
+
+@shared_task(name="complaints.tasks.purge_personal_data_task", ignore_result=True)
+def purge_personal_data_task():
+    """Monthly: personal data of archived tickets past the retention period (idempotent)."""
+    from complaints.services.retention import personal_data_purge
+
+    result = personal_data_purge()
+    log.info("personal data purge: %s", result.message())
+    return {"tickets": result.tickets, "history_rows": result.history_rows}

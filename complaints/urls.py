@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.views import actions, detail, intake, queues
+from complaints.views import actions, audit, detail, intake, queues
 
 app_name = "complaints"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/my-work/", queues.my_work_view, name="my_work"),
     path("queue/supervision/", queues.supervision_view, name="supervision"),
     path("tickets/", queues.ticket_list_view, name="list"),
+    path("audit/access-log/", audit.access_log_view, name="access_log"),
     path("tickets/<str:number>/", detail.detail, name="detail"),
     path("tickets/<str:number>/reveal-phone/", detail.reveal_phone, name="reveal_phone"),
     path("tickets/<str:number>/attachments/", actions.attachment_upload, name="attachment_upload"),

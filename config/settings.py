@@ -6,6 +6,7 @@ Embedded default (no variables set): SQLite under var/ and a SQLite-backed Celer
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -227,6 +228,9 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-deliver": {"task": "notifications.tasks.deliver_outbox_task", "schedule": 30.0},
     "reports-export-pickup": {"task": "reports.tasks.export_pickup_task", "schedule": 60.0},
     "reports-warm-dashboard": {"task": "reports.tasks.warm_dashboard_task", "schedule": 240.0},
+    # Monthly, the 1st at 03:30: personal data of archived tickets past the retention period.
+    "purge-personal-data": {"task": "complaints.tasks.purge_personal_data_task",
+                            "schedule": crontab(day_of_month="1", hour="3", minute="30")},
 }
 REPORTS_EXPORT_ASYNC_THRESHOLD = env.int("REPORTS_EXPORT_ASYNC_THRESHOLD", default=5000)
 

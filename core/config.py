@@ -18,6 +18,8 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "major_report_minutes": (60, "重大事件快报须在受理后多少分钟内上报上级单位督办部门"),
     "major_summary_by": ("24:00", "重大事件当日简要情况的上报截止时刻(当日)"),
     "major_warn_ratio": (0.75, "重大事件快报/简要情况时限用去多少比例时预警"),
+    "customer_search_per_minute": (60, "每人每分钟按电话/户号查询工单的次数上限"),
+    "personal_data_retention_years": (5, "已归档工单保留客户个人信息(姓名、电话、户号、地址)的年限"),
     "reconnection_night_after": ("22:00", "此时间后缴费的欠费复电顺延至次日"),
     "reconnection_next_morning": ("10:00", "顺延复电的完成时间"),
     "regulator_reply_working_days": (10, "12398转办：自收到转办单起几个工作日内答复(转办单要求更早的从其要求)"),

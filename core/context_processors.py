@@ -9,14 +9,15 @@ from accounts.models import Role
 # (label, url name, roles that see it; empty = everyone signed in)
 NAV = [
     (gettext_lazy("受理登记"), "complaints:intake", (Role.AGENT,)),
-    (gettext_lazy("待派发"), "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR)),
-    (gettext_lazy("我的工单"), "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER)),
+    (gettext_lazy("待派发"), "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR, Role.DISCIPLINE)),
+    (gettext_lazy("我的工单"), "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER, Role.DISCIPLINE)),
     (gettext_lazy("督办审核"), "complaints:supervision", (Role.SUPERVISOR,)),
     (gettext_lazy("工单查询"), "complaints:list", ()),
     (gettext_lazy("统计看板"), "reports:dashboard",
      (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.LEAD, Role.ADMIN)),
     (gettext_lazy("投诉通报"), "reports:bulletin", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)),
     (gettext_lazy("工作日计算"), "sla:calculator", ()),
+    (gettext_lazy("访问记录"), "complaints:access_log", (Role.SUPERVISOR, Role.DISCIPLINE)),
 ]
 
 

@@ -16,6 +16,7 @@ from complaints.models import (
     ContactAttempt,
     Kind,
     Mood,
+    SensitiveAccess,
     ServiceArea,
     ServiceType,
     Severity,
@@ -498,3 +499,15 @@ class TicketFilterSerializer(serializers.Serializer):
             if value is not None and not 2000 <= value.year <= 2100:
                 raise serializers.ValidationError({field: ["日期须在 2000 年至 2100 年之间"]})
         return attrs
+
+
+class AccessLogSerializer(OutputSerializer):
+    at = serializers.DateTimeField(help_text="时间")
+    user = UserRefSerializer(help_text="操作人")
+    action = serializers.ChoiceField(SensitiveAccess.Action.choices,
+                                     help_text="reveal 查看完整号码 / search 按号码查询")
+    action_label = label("action", SensitiveAccess.Action)
+    ticket = serializers.CharField(source="ticket.number", allow_null=True, default=None,
+                                   help_text="工单编号(查询记录为 null)")
+    field = serializers.CharField(help_text="字段或查询入口(customer_phone、q、earlier)")
+    query_digest = serializers.CharField(help_text="查询内容的摘要(不保存号码本身)")

@@ -20,10 +20,10 @@ from rest_framework.response import Response
 from complaints import selectors, services
 from complaints.models import Category
 from complaints.permissions import access_ticket
-from complaints.policy import visible_attachments
+from complaints.policy import holds, visible_attachments
 from core.api import invalid_error
 from core.badinput import BadQuery, check_instant
-from core.errors import NotFound, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.parsers import JSONParser
 
 from . import serializers as s
@@ -381,3 +381,32 @@ class TicketAttachmentDownloadApi(ApiView):
         response["Cache-Control"] = "private, no-store"
         return response
 
+
+
+class AccessLogCursorPagination(CursorPagination):
+    ordering = ("-at", "-id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class AccessLogListApi(ApiView):
+    """敏感信息访问记录 for audit systems: the supervision office and the discipline office only."""
+
+    pagination_class = AccessLogCursorPagination
+
+    @extend_schema(
+        tags=[TAG_REFERENCE], summary="敏感信息访问记录", operation_id="access_log_list",
+        description="谁在何时查看了完整电话号码(reveal)或按电话、户号查询了工单(search，只保存查询摘要)。"
+                    "仅督办部门、纪检监察部门可读。可按 user(登录名)、ticket(工单编号)、action、at_from、at_to 筛选；"
+                    "游标分页。",
+        parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in ("user", "ticket", "action")]
+        + [OpenApiParameter(name, OpenApiTypes.DATE) for name in ("at_from", "at_to")]
+        + [OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标")],
+        responses={200: s.AccessLogSerializer(many=True), **READ_ERRORS, **E403})
+    def get(self, request):
+        if not holds(request.user, "complaints.view_access_log"):
+            raise PermissionDenied(gettext("您的角色无权查看敏感信息访问记录"))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.access_log(request.user, request.query_params), request, view=self)
+        return paginator.get_paginated_response(s.AccessLogSerializer(page, many=True).data)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints.forms import IntakeForm
 from complaints.selectors import clocks_preview, earlier_for_caller
 from complaints.services import ticket_register
+from complaints.services.customer_search import SearchThrottled
 from complaints.services.workflow import ticket_close
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
 
@@ -78,7 +79,10 @@ def clocks(request):
 def earlier(request):
     """htmx: the caller's earlier tickets, phone masked, only those this user may see."""
     require_perm(request.user, "complaints.intake_ticket", "complaints.view_ticket")
-    tickets = earlier_for_caller(request.user, phone=request.GET.get("customer_phone", ""),
-                                 account_no=request.GET.get("account_no", ""))
+    try:
+        tickets = earlier_for_caller(request.user, phone=request.GET.get("customer_phone", ""),
+                                     account_no=request.GET.get("account_no", ""))
+    except SearchThrottled as exc:
+        return render(request, "complaints/_earlier.html", {"throttled": exc.message}, status=exc.status)
     searched = bool(request.GET.get("customer_phone", "").strip() or request.GET.get("account_no", "").strip())
     return render(request, "complaints/_earlier.html", {"tickets": tickets, "searched": searched})

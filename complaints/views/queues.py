@@ -1,5 +1,6 @@
 """The role pages: the lead's dispatch queue, a unit's work orders, the supervision desk, and
 the ticket list / search everyone uses."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from complaints.models import Status
 from complaints.selectors import (
     CLOCK_FILTERS,
     WORK_STATUSES,
+    Page,
     dispatch_queue,
     keyset_page,
     my_work,
@@ -20,6 +22,7 @@ from complaints.selectors import (
     ticket_list,
     units_for_dispatch,
 )
+from complaints.services.customer_search import SearchThrottled
 
 from .common import require_perm
 
@@ -90,12 +93,16 @@ def supervision_view(request):
 @login_required
 @require_GET
 def ticket_list_view(request):
-    qs = ticket_list(request.user, request.GET)
-    page = keyset_page(qs, request.GET.get("cursor"), PAGE_SIZE)
+    status = 200
+    try:
+        page = keyset_page(ticket_list(request.user, request.GET), request.GET.get("cursor"), PAGE_SIZE)
+    except SearchThrottled as exc:
+        messages.error(request, exc.message)
+        page, status = Page([], None, None), exc.status
     prev_url, next_url = _page_urls(request, page)
     filtered = any(v for k, v in request.GET.items() if k != "cursor")
     form = ticket_filter_form(request.user, request.GET)
     return render(request, "complaints/list.html", {
         "tickets": page.items, "filter_form": form,
         "page_prev_url": prev_url, "page_next_url": next_url, "filtered": filtered},
-        status=400 if form.errors else 200)  # the form shows what was refused
+        status=400 if form.errors else status)  # the form shows what was refused

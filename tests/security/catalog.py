@@ -53,6 +53,7 @@ CATALOG: dict[str, Route] = {
     # API: tickets
     "api-tickets": Route("api", "list", ("GET", "POST")),
     "api-tickets-batch": Route("api", "none", ("POST",)),  # intake only: answers numbers, lists nothing
+    "api-access-log": Route("api", "list"),  # supervision and discipline offices only
     "api-ticket-detail": Route("api", "ticket"),
     "api-ticket-attachments": Route("api", "ticket", ("POST",), "attach"),
     "api-ticket-attachment": Route("api", "ticket"),
@@ -71,6 +72,7 @@ CATALOG: dict[str, Route] = {
     "complaints:my_work": Route("page", "list"),
     "complaints:supervision": Route("page", "list"),
     "complaints:list": Route("page", "list"),
+    "complaints:access_log": Route("page", "list"),  # supervision and discipline offices only
     "complaints:detail": Route("page", "ticket"),
     "complaints:reveal_phone": Route("page", "ticket", ("POST",)),
     "complaints:attachment_upload": Route("page", "ticket", ("POST",), "attach"),
@@ -121,6 +123,7 @@ SERIALIZERS: dict[str, str] = {
     "accounts.api.UnitSerializer": "plain",
     "complaints.api.base.ErrorBodySerializer": "plain",
     "complaints.api.base.ErrorSerializer": "plain",
+    "complaints.api.serializers.AccessLogSerializer": "plain",  # who, when, which ticket number; no customer data
     "complaints.api.serializers.AddInfoSerializer": "input",
     "complaints.api.serializers.AssignSerializer": "input",
     "complaints.api.serializers.AttachmentSerializer": "plain",  # rendered only through TicketDetailSerializer

@@ -226,3 +226,13 @@ def test_leader_gets_404_for_the_report_and_sees_it_only_as_a_count(world, users
     # Counted: one report received this month, like every other ticket of the month.
     assert by_kind.get("report") == Ticket.objects.filter(kind="report").count() == 1
     assert report.number not in content_of(client_for("viewer").get(reverse("reports:dashboard")))
+
+
+def test_the_discipline_office_takes_a_new_report_from_its_own_queue(make_ticket, client_for):
+    report = make_ticket(kind="report", description=REPORT_TEXT, **PERSON)
+    page = client_for("discipline")
+    home = page.get(reverse("home"))
+    assert home.status_code == 302 and home.url == reverse("complaints:dispatch_queue")
+    assert report.number in page.get(home.url).content.decode()
+    assert report.number not in client_for("lead").get(reverse("complaints:dispatch_queue")).content.decode()
+    assert "访问记录" in page.get(reverse("complaints:list")).content.decode()  # the access log in the menu
