@@ -7,7 +7,15 @@ from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Attachment, Category, SensitiveAccess, ServiceArea, Ticket, TicketEvent
+from complaints.models import (
+    AccountRegistration,
+    Attachment,
+    Category,
+    SensitiveAccess,
+    ServiceArea,
+    Ticket,
+    TicketEvent,
+)
 from complaints.permissions import ticket_scope
 from complaints.policy import mask_name, mask_phone
 from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyMixin
@@ -34,6 +42,14 @@ class ServiceAreaAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["code", "name", "keywords", "unit__name"]
     autocomplete_fields = ["unit", "contact"]
     list_select_related = ["unit", "contact"]
+
+
+@admin.register(AccountRegistration)
+class AccountRegistrationAdmin(admin.ModelAdmin):
+    list_display = ["account_no", "service_area"]
+    search_fields = ["account_no", "service_area__name"]
+    autocomplete_fields = ["service_area"]
+    list_select_related = ["service_area"]
 
 
 class _ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):

@@ -12,6 +12,7 @@ from complaints.models import (
     Category,
     Channel,
     ContactAttempt,
+    FollowUp,
     Kind,
     Mood,
     ServiceType,
@@ -258,6 +259,12 @@ class MajorReportForm(StyledForm):
 
 class MajorSummaryForm(StyledForm):
     what = forms.CharField(label=_("当日简要情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpForm(StyledForm):
+    result = forms.ChoiceField(label=_("回访结果"), choices=FollowUp.Result.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("回访记录"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ChaseForm(StyledForm):

@@ -128,6 +128,22 @@ class ServiceArea(models.Model):
         return self.name
 
 
+class AccountRegistration(models.Model):
+    """The service area an account number 户号 is registered in (from the marketing system): grid
+    routing matches it before the address keywords."""
+
+    account_no = models.CharField(_("户号"), max_length=32, unique=True)
+    service_area = models.ForeignKey(ServiceArea, verbose_name=_("服务区域"), on_delete=models.CASCADE,
+                                     related_name="accounts")
+
+    class Meta:
+        verbose_name = _("户号登记区域")
+        verbose_name_plural = _("户号登记区域")
+
+    def __str__(self):
+        return self.account_no
+
+
 class Ticket(ChoiceLabels, models.Model):
     number = models.CharField(_("工单编号"), max_length=20, unique=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
@@ -424,6 +440,29 @@ class MajorReport(ChoiceLabels, models.Model):
         verbose_name_plural = _("重大事件报告")
         ordering = ["at"]
         constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="major_report_once")]
+
+
+class FollowUp(ChoiceLabels, models.Model):
+    """半年跟踪回访: a call to the complainant some months after archiving (seed 003 第二十四条)."""
+
+    class Result(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+        UNREACHABLE = "unreachable", _("未联系上")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="followup")
+    due_at = models.DateTimeField(_("跟踪回访日期"))
+    result = models.CharField(_("回访结果"), max_length=12, choices=Result.choices, blank=True)
+    note = models.TextField(_("回访记录"), blank=True, max_length=2000)
+    done_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("跟踪回访")
+        verbose_name_plural = _("跟踪回访")
+        indexes = [models.Index(fields=["due_at"], name="followup_pending", condition=Q(done_at__isnull=True))]
 
 
 class Callback(ChoiceLabels, models.Model):

@@ -282,6 +282,15 @@ def supervision_lists(user, limit: int = 100) -> dict:
             "extensions": list(extensions[:limit])}
 
 
+def followups_due(user, now=None):
+    """Half-year follow-up calls whose date has come and that are not yet made, oldest first."""
+    from complaints.models import FollowUp
+
+    return (FollowUp.objects.filter(done_at__isnull=True, due_at__lte=now or timezone.now(),
+                                    ticket__in=ticket_scope(user))
+            .select_related("ticket", "ticket__unit").order_by("due_at", "id"))
+
+
 def open_orders(user):
     """Open supervision orders on tickets the user may see, the nearest deadline first (paginated
     by the caller, which also shows their total)."""
@@ -294,7 +303,8 @@ def ticket_detail(user, number: str) -> Ticket:
     from complaints.permissions import access_ticket
 
     qs = (Ticket.objects.select_related("category", "category__parent", "unit", "intake_unit", "handler",
-                                        "created_by", "service_area", "service_area__unit")
+                                        "created_by", "service_area", "service_area__unit", "followup",
+                                        "followup__by")
           .prefetch_related(
               Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")),
               Prefetch("clocks", queryset=Clock.objects.order_by("started_at", "id")),

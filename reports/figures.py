@@ -564,6 +564,18 @@ def open_snapshot(scope: Scope, now: datetime | None = None) -> dict:
     return {"total": row["total"], "by_age": by_age, "by_clock": by_clock}
 
 
+def followup_figures(scope: Scope, period: Period, now: datetime) -> dict:
+    """Half-year follow-up calls (半年跟踪回访): made in the month (by result) and due but not made now."""
+    from complaints.models import FollowUp
+
+    tickets = scope.tickets()
+    done = FollowUp.objects.filter(ticket__in=tickets, done_at__gte=period.start, done_at__lt=period.end)
+    row = done.aggregate(done=Count("id"), satisfied=Count("id", filter=Q(result=FollowUp.Result.SATISFIED)),
+                         unsatisfied=Count("id", filter=Q(result=FollowUp.Result.UNSATISFIED)))
+    row["due"] = FollowUp.objects.filter(ticket__in=tickets, done_at__isnull=True, due_at__lte=now).count()
+    return row
+
+
 def major_pending(scope: Scope, limit: int = BREACH_LIST_LIMIT) -> list[dict]:
     """Major events whose flash report or same-day summary is not yet sent (their clocks), the
     nearest deadline first — what must go up to the superior supervision office now."""
@@ -634,5 +646,6 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "breaches_by_unit": breaches_by_unit(scope, now),
         "breach_list": breach_list(scope, now),
         "major_pending": major_pending(scope),
+        "followups": followup_figures(scope, period, now),
         "definitions": DEFINITIONS,
     }

@@ -69,6 +69,11 @@ class UnitRefSerializer(OutputSerializer):
     name = serializers.CharField(help_text="单位名称")
 
 
+class ServiceAreaRefSerializer(OutputSerializer):
+    code = serializers.CharField(help_text="服务区域编码")
+    name = serializers.CharField(help_text="服务区域名称")
+
+
 class UserRefSerializer(OutputSerializer):
     username = serializers.CharField(help_text="登录名")
     name = serializers.SerializerMethodField(help_text="姓名")
@@ -220,6 +225,10 @@ class TicketDetailSerializer(TicketListSerializer):
     created_by = UserRefSerializer(allow_null=True, help_text="受理人")
     onsite_required = serializers.BooleanField(help_text="需现场调查(答复前须登记现场调查)")
     wide_impact = serializers.BooleanField(help_text="影响面较大")
+    service_area = ServiceAreaRefSerializer(allow_null=True,
+                                            help_text="网格服务区域(按户号登记区域、再按地址关键词匹配)")
+    suggested_unit = UnitRefSerializer(source="service_area.unit", allow_null=True, default=None,
+                                       help_text="建议承办单位(服务区域所属供电所)")
     redispatch_count = serializers.IntegerField(help_text="回访不满意重新派发次数")
     chase_count = serializers.IntegerField(help_text="客户催办次数")
     callback_attempts = serializers.IntegerField(help_text="本轮回访次数")

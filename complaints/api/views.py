@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints import selectors, services
-from complaints.models import Category
+from complaints.models import Category, Status
 from complaints.permissions import access_ticket
 from complaints.policy import holds, visible_attachments
 from core.api import invalid_error
@@ -138,6 +138,8 @@ class TicketListApi(ApiView):
             raise
         if not created:  # an idempotent replay: show the first ticket as it is now
             return ticket_response(request, ticket.number)
+        if ticket.status != Status.REGISTERED:  # dispatched at once by grid routing: read it as it is now
+            return ticket_response(request, ticket.number, code=status.HTTP_201_CREATED)
         fresh = selectors.ticket_as_written(ticket)
         return Response(s.TicketDetailSerializer(fresh, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)

@@ -1,7 +1,7 @@
 """Registering a ticket (受理): number, earlier tickets of the caller, repeat / escalated flags,
 severity raise, the starting clocks, and the supervision office told at once of major ones."""
 import functools
-import time
+import logging
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -28,12 +28,13 @@ from complaints.models import (
     TicketLink,
 )
 from core.config import setting
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from sla.models import Clock
 from sla.services import clocks_for_new_ticket
 
 from .numbering import next_numbers
 from .onsite import onsite_required_at_intake
+from .routing import registered_areas, route_ticket, ticket_auto_dispatch
 
 FUTURE_SKEW = timedelta(minutes=5)
 OLDEST_RECEIVED = timedelta(days=366)
@@ -117,26 +118,7 @@ def earlier_tickets(*, phone: str = "", account_no: str = "") -> QuerySet:
     return Ticket.objects.filter(match).order_by("-received_at", "-id")
 
 
-_areas: dict = {"at": 0.0, "rows": []}
-_AREAS_TTL = 60.0
-
-
-def _area_keywords() -> list[tuple[str, ServiceArea]]:
-    """(keyword, area) pairs, longest keyword first; cached briefly — intake is the hot path."""
-    now = time.monotonic()
-    if now - _areas["at"] > _AREAS_TTL:
-        pairs = [(word, area) for area in ServiceArea.objects.exclude(keywords="").select_related("unit")
-                 for word in area.keywords.split()]
-        _areas.update(at=now, rows=sorted(pairs, key=lambda pair: -len(pair[0])))
-    return _areas["rows"]
-
-
-def match_service_area(address: str) -> ServiceArea | None:
-    """The service area whose keywords appear in the address (longest keyword wins)."""
-    if not address:
-        return None
-    return next((area for word, area in _area_keywords() if word in address), None)
-
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 100  # tickets per transaction
 
@@ -177,6 +159,7 @@ def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tupl
     pending: list[_Pending] = []
     callers: set[str] = set()
     office = discipline_office(actor.unit) if any(data.kind == Kind.REPORT for data, _key in items) else None
+    registered = registered_areas(data.account_no for data, _key in items if not data.service_area)
     for index, (data, key) in enumerate(items):
         try:
             _validate(data, now)
@@ -193,15 +176,29 @@ def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tupl
         if callers & caller:  # the same caller twice: the second must see the first as an earlier ticket
             _write(actor, pending, now, outcomes)
             pending, callers = [], set()
-        pending.append(_prepare(actor, data, key, index, now, office))
+        pending.append(_prepare(actor, data, key, index, now, office, registered))
         callers |= caller
         if key:
             seen[key] = pending[-1].ticket
     _write(actor, pending, now, outcomes)
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, tuple) and outcome[1]:
+            outcomes[index] = (_auto_dispatch(outcome[0]), True)
     return outcomes
 
 
-def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime, office: Unit | None) -> _Pending:
+def _auto_dispatch(ticket: Ticket) -> Ticket:
+    """Grid routing's automatic dispatch (when an administrator enabled it for the kind); a refusal
+    leaves the ticket registered in the lead's queue, as if it were off."""
+    try:
+        return ticket_auto_dispatch(ticket)
+    except ApplicationError:
+        log.warning("automatic dispatch of %s refused", ticket.number, exc_info=True)
+        return ticket
+
+
+def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime, office: Unit | None,
+             registered: dict) -> _Pending:
     # A report (举报) belongs to the discipline office from the start: never to the intake or reported unit.
     owner = office if data.kind == Kind.REPORT else actor.unit
     ticket = Ticket(
@@ -209,7 +206,9 @@ def _prepare(actor, data: IntakeData, key: str, index: int, now: datetime, offic
         severity=data.severity or Severity.ORDINARY, received_at=data.received_at or now,
         customer_name=data.customer_name.strip(), customer_phone=data.customer_phone.strip(),
         account_no=data.account_no.strip(), address=data.address.strip(),
-        service_area=data.service_area or match_service_area(data.address), description=data.description.strip(),
+        service_area=data.service_area or route_ticket(account_no=data.account_no, address=data.address,
+                                                         registered=registered).area,
+        description=data.description.strip(),
         mood=data.mood, regulator_ref=data.regulator_ref.strip(), regulator_due_at=data.regulator_due_at,
         paid_at=data.paid_at, wide_impact=data.wide_impact, intake_unit=actor.unit, owner_unit=owner,
         created_by=actor,

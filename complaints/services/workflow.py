@@ -75,6 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
     "major_summary": Transition(gettext_lazy("当日简要情况"), tuple(S.values), "complaints.report_major"),
     "onsite_investigation": Transition(gettext_lazy("登记现场调查"), (S.DISPATCHED, S.CONTACTED),
                                        "complaints.handle_ticket"),
+    "followup": Transition(gettext_lazy("跟踪回访"), (S.ARCHIVED,), "complaints.callback_ticket"),
 }
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
 EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
@@ -114,7 +115,18 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
     if action in ("major_report", "major_summary"):
         kind = "flash" if action == "major_report" else "summary"
         return ticket.severity == Severity.MAJOR and all(r.kind != kind for r in ticket.major_reports.all())
+    if action == "followup":
+        return ticket.kind == Kind.COMPLAINT and bool(ticket.substantiated) and _followup_pending(ticket)
     return True
+
+
+def _followup_pending(ticket: Ticket) -> bool:
+    from complaints.models import FollowUp
+
+    try:
+        return ticket.followup.done_at is None
+    except FollowUp.DoesNotExist:
+        return False
 
 
 def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket], tuple[str, str, dict]],
@@ -140,9 +152,12 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
         if clock_event:
             clocks_on(locked, clock_event)
         if before in OPEN_STATUSES and locked.status not in OPEN_STATUSES:
+            from .followup import followup_schedule
             from .supervision import supervision_close_for_ticket
 
             supervision_close_for_ticket(locked, actor=actor, at=timezone.now())
+            if locked.status == Status.ARCHIVED:
+                followup_schedule(locked, at=timezone.now())
         locked.version += 1
         locked._history_user = actor
         locked.save()

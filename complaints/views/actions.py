@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from complaints import services as s
 from complaints.forms import AttachmentForm
 from complaints.models import Status
+from complaints.services.followup import followup_record
 from complaints.services.major import major_report_submit
 from complaints.services.supervision import supervision_close, supervision_reply
 from complaints.services.workflow import TRANSITIONS
@@ -31,6 +32,7 @@ DONE = {
     "order_close": gettext_lazy("督办单已办结"), "major_report": gettext_lazy("重大事件快报已报送"),
     "major_summary": gettext_lazy("当日简要情况已报送"), "change_finding": gettext_lazy("核实结论已变更"),
     "onsite_investigation": gettext_lazy("现场调查已登记"),
+    "major_summary": gettext_lazy("当日简要情况已报送"), "followup": gettext_lazy("跟踪回访结果已保存"),
 }
 
 
@@ -68,6 +70,7 @@ def _call(action, *, ticket, actor, d, version):
             **common),
         "change_finding": lambda: s.ticket_change_finding(substantiated=d["substantiated"], reason=d["reason"],
                                                           **common),
+        "followup": lambda: followup_record(result=d["result"], note=d.get("note", ""), **common),
     }
     return calls[action]()
 

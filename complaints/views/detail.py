@@ -50,9 +50,11 @@ ACTION_FORMS = {
     "major_report": (f.MajorReportForm, gettext_lazy("报送快报"), ""),
     "major_summary": (f.MajorSummaryForm, gettext_lazy("报送简要情况"), ""),
     "onsite_investigation": (f.OnsiteInvestigationForm, gettext_lazy("保存现场调查"), ""),
+    "followup": (f.FollowUpForm, gettext_lazy("保存跟踪回访"), ""),
 }
 # Actions that move the case forward come first and open; the rest are collapsed.
-PRIMARY = ("major_report", "dispatch", "contact", "reply", "review", "callback", "extension_decision", "close")
+PRIMARY = ("major_report", "followup", "dispatch", "contact", "reply", "review", "callback", "extension_decision",
+           "close")
 
 
 def build_form(action, user, ticket, data=None, files=None):

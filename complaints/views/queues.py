@@ -14,6 +14,7 @@ from complaints.selectors import (
     WORK_STATUSES,
     Page,
     dispatch_queue,
+    followups_due,
     keyset_page,
     my_work,
     open_orders,
@@ -29,6 +30,7 @@ from .common import require_perm
 PAGE_SIZE = 50
 WORK_LIMIT = 200
 ORDERS_PAGE_SIZE = 50
+FOLLOWUP_LIMIT = 100
 
 
 def _page_urls(request, page):
@@ -87,7 +89,10 @@ def supervision_view(request):
     require_perm(request.user, "complaints.review_ticket", "complaints.callback_ticket",
                  "complaints.supervise_ticket")
     orders = Paginator(open_orders(request.user), ORDERS_PAGE_SIZE).get_page(request.GET.get("orders_page"))
-    return render(request, "complaints/supervision.html", {**supervision_lists(request.user), "orders": orders})
+    followups = followups_due(request.user)
+    return render(request, "complaints/supervision.html", {
+        **supervision_lists(request.user), "orders": orders,
+        "followups": list(followups[:FOLLOWUP_LIMIT]), "followups_count": followups.count()})
 
 
 @login_required

@@ -1,0 +1,41 @@
+"""Half-year follow-up calls 半年跟踪回访: scheduled when a substantiated complaint is archived,
+listed for the supervision office when due, their result recorded (and counted in the figures)."""
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from complaints.models import FollowUp, Kind, Ticket
+from core.config import setting
+from core.errors import Conflict, ValidationFailed
+
+from .workflow import ticket_action
+
+
+def followup_schedule(ticket: Ticket, *, at: datetime) -> FollowUp | None:
+    """Called by the transition service when a ticket is archived: a substantiated complaint gets a
+    follow-up `followup_months` after (while the setting is on); a ticket already scheduled keeps its own."""
+    if not (setting("followup_substantiated") and ticket.kind == Kind.COMPLAINT and ticket.substantiated):
+        return None
+    due = at + relativedelta(months=int(setting("followup_months")))
+    followup, _created = FollowUp.objects.get_or_create(ticket=ticket, defaults={"due_at": due})
+    return followup
+
+
+def followup_record(*, ticket, actor, result: str, note: str = "", expected_version=None) -> Ticket:
+    """The supervision office records the follow-up call's result."""
+    if result not in FollowUp.Result.values:
+        raise ValidationFailed(gettext("回访结果无效"), fields={"result": [gettext("回访结果无效")]})
+
+    def change(t: Ticket):
+        followup = FollowUp.objects.select_for_update().filter(ticket=t, done_at__isnull=True).first()
+        if followup is None:
+            raise Conflict(gettext("该工单没有待进行的跟踪回访"), code="no_followup")
+        followup.result, followup.note, followup.done_at, followup.by = result, note, timezone.now(), actor
+        followup._history_user = actor
+        followup.save()
+        return None, note, {"result": result}
+
+    return ticket_action(ticket=ticket, actor=actor, action="followup", change=change,
+                         expected_version=expected_version)
