@@ -10,6 +10,9 @@ ACTIONS = [
     ("supervise", v.TicketSuperviseApi), ("chase", v.TicketChaseApi), ("add-info", v.TicketAddInfoApi),
     ("note", v.TicketNoteApi), ("withdraw", v.TicketWithdrawApi), ("responsibility", v.TicketResponsibilityApi),
     ("close", v.TicketCloseApi), ("assign", v.TicketAssignApi), ("change-finding", v.TicketChangeFindingApi),
+    ("order-reply", v.TicketOrderReplyApi),
+    ("order-close", v.TicketOrderCloseApi), ("major-report", v.TicketMajorReportApi),
+    ("major-summary", v.TicketMajorSummaryApi), ("followup", v.TicketFollowUpApi),
 ]
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from accounts.models import Role, Unit, UnitKind, User
 from complaints.models import Category, Channel, Kind, ServiceArea, ServiceType, Ticket
 from complaints.services import (
     IntakeData,
+    supervision_sweep,
     ticket_callback,
     ticket_contact,
     ticket_dispatch,
@@ -25,8 +26,10 @@ from complaints.services import (
     ticket_responsibility,
     ticket_return,
     ticket_review,
+    ticket_supervise,
     ticket_withdraw,
 )
+from core.config import setting
 from core.errors import ApplicationError
 
 COUNT = 300
@@ -90,7 +93,47 @@ def seed_demo_tickets(count: int = COUNT, seed: int = 95598) -> int:
             created += 1
         except ApplicationError:
             continue
-    return created
+    return created + _examples(stations[0], categories, people, now)
+
+
+def _examples(station: Unit, categories, people, now: datetime) -> int:
+    """One of each thing the supervision office must act on: a major event whose flash report is
+    not sent yet, a supervision order escalated to level 2, and a half-year follow-up call due."""
+
+    base = dict(channel=Channel.PHONE_95598, kind=Kind.COMPLAINT, category=categories["YW01"],
+                customer_phone="13700137000", address=f"{station.name.replace('供电所', '')}幸福村8号")
+    with time_machine.travel(now - timedelta(minutes=20), tick=False):
+        ticket_register(actor=people["agent"], data=IntakeData(
+            **{**base, "customer_phone": "13700137001"}, severity="major", customer_name="孙重大",
+            description="抢修人员迟迟未到，客户家中老人因停电中暑送医"))
+    issued = now - timedelta(hours=float(setting("supervision_level_hours")) + 2)
+    with time_machine.travel(issued - timedelta(hours=1), tick=False):
+        ticket, _ = ticket_register(actor=people["agent"], data=IntakeData(
+            **{**base, "customer_phone": "13700137002"}, customer_name="钱督办", description=COMPLAINTS["YW02"]))
+        ticket = ticket_dispatch(ticket=ticket, actor=people["lead"], unit=station)
+    with time_machine.travel(issued, tick=False):
+        ticket_supervise(ticket=ticket, actor=people["supervisor"], kind="supervision",
+                         content="客户多次来电反映低电压，请所长督促尽快处理并答复")
+    supervision_sweep(now=now)  # unanswered past its due: escalated to the county company (level 2)
+
+    handler = people["handlers"][station.code]
+    at = now - timedelta(days=200)
+    with time_machine.travel(at, tick=False):
+        ticket, _ = ticket_register(actor=people["agent"], data=IntakeData(
+            **{**base, "customer_phone": "13700137003"}, customer_name="周回访", description=COMPLAINTS["YW05"]))
+    steps = [
+        (timedelta(minutes=30), lambda t: ticket_dispatch(ticket=t, actor=people["lead"], unit=station)),
+        (timedelta(hours=3), lambda t: ticket_contact(ticket=t, actor=handler, method="visit")),
+        (timedelta(hours=26), lambda t: ticket_reply(ticket=t, actor=handler, substantiated=True, cause="电杆基础松动",
+                                                     measures="已扶正加固电杆", reply_text="电杆已加固。")),
+        (timedelta(hours=2), lambda t: ticket_review(ticket=t, actor=people["supervisor"], approved=True)),
+        (timedelta(hours=3), lambda t: ticket_callback(ticket=t, actor=people["supervisor"], result="satisfied")),
+    ]
+    for delay, step in steps:  # archived about 200 days ago: its half-year follow-up call is due
+        at += delay
+        with time_machine.travel(at, tick=False):
+            ticket = step(ticket)
+    return 3
 
 
 def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: random.Random, people) -> None:

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "followup_months": (6, "跟踪回访在归档后几个月进行"),
     "auto_dispatch_enabled": (False, "按网格服务区域自动派发至该区域供电所(网格联系人为承办人)"),
     "auto_dispatch_kinds": ("repair,reconnection", "自动派发适用的工单类型/服务类型(英文代码，逗号分隔)"),
+    "calendar_reminder_from": ("11-01", "每年从该日(月-日)起，如下一年度节假日尚未导入，提醒管理员与督办部门导入"),
     "reconnection_night_after": ("22:00", "此时间后缴费的欠费复电顺延至次日"),
     "reconnection_next_morning": ("10:00", "顺延复电的完成时间"),
     "regulator_reply_working_days": (10, "12398转办：自收到转办单起几个工作日内答复(转办单要求更早的从其要求)"),

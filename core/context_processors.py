@@ -37,4 +37,16 @@ def navigation(request):
     if user.is_staff:
         items.append({"label": gettext_lazy("系统管理"), "url": reverse("admin:index"), "active": False})
     return {"nav": items, "notifications_url": reverse("notifications:list"),
-            "unread_notifications": user.notifications.filter(read_at__isnull=True).count()}
+            "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+            "calendar_missing_year": _calendar_missing_year(user)}
+
+
+def _calendar_missing_year(user) -> int | None:
+    """For those who may import holidays: next year, from November while its holidays are unknown."""
+    from django.utils import timezone
+
+    from sla.calendar import can_import_holidays, missing_next_year
+
+    if not can_import_holidays(user):
+        return None
+    return missing_next_year(timezone.localdate())

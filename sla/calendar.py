@@ -54,3 +54,21 @@ def get_calendar(unit=None) -> WorkCalendar:
 
 def known_years() -> list[int]:
     return sorted(get_calendar().known_years)
+
+
+def can_import_holidays(user) -> bool:
+    """Administrators and the supervision office keep the working calendar up to date."""
+    from accounts.models import Role
+
+    return user.is_superuser or user.has_role(Role.ADMIN, Role.SUPERVISOR) or user.has_perm("sla.add_calendarday")
+
+
+def missing_next_year(today) -> int | None:
+    """Next year, when it is on or after `calendar_reminder_from` (MM-DD, default 11-01) and next
+    year's holidays are not known yet; else None."""
+    from core.config import setting
+
+    month, day = (int(part) for part in str(setting("calendar_reminder_from")).split("-"))
+    if (today.month, today.day) < (month, day) or today.year + 1 in get_calendar().known_years:
+        return None
+    return today.year + 1

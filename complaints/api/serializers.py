@@ -4,6 +4,7 @@ import copy
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,6 +15,7 @@ from complaints.models import (
     Category,
     Channel,
     ContactAttempt,
+    FollowUp,
     Kind,
     Mood,
     SensitiveAccess,
@@ -169,6 +171,10 @@ class ClockSerializer(OutputSerializer):
     completed_at = serializers.DateTimeField(allow_null=True, help_text="完成时间；未完成为 null")
     extended_days = serializers.IntegerField(help_text="已批准延期的工作日数")
     calendar_known = serializers.BooleanField(help_text="到期计算所用年度节假日是否已知")
+    due_note = serializers.SerializerMethodField(help_text="到期所在年度节假日未知时为「按周末估算」，否则为空")
+
+    def get_due_note(self, obj) -> str:
+        return "" if obj.calendar_known else gettext("按周末估算")
 
 
 class LinkSerializer(OutputSerializer):
@@ -417,6 +423,38 @@ class ChaseSerializer(serializers.Serializer):
 
 class AddInfoSerializer(serializers.Serializer):
     text = text(5000, "客户补充的诉求", required=True)
+    version = version_field()
+
+
+class OrderReplySerializer(serializers.Serializer):
+    order_id = serializers.IntegerField(help_text="督办单 id")
+    text = text(2000, "督办答复内容", required=True)
+    version = version_field()
+
+
+class OrderCloseSerializer(serializers.Serializer):
+    order_id = serializers.IntegerField(help_text="督办单 id")
+    note = text(200, "办结说明")
+    version = version_field()
+
+
+class MajorReportSerializer(serializers.Serializer):
+    what = text(2000, "事件经过", required=True)
+    place = text(200, "地点", required=True)
+    impact = text(2000, "影响范围", required=True)
+    measures = text(2000, "已采取措施", required=True)
+    version = version_field()
+
+
+class MajorSummarySerializer(serializers.Serializer):
+    what = text(2000, "当日简要情况", required=True)
+    version = version_field()
+
+
+class FollowUpSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(FollowUp.Result.choices, help_text="satisfied 满意 / unsatisfied 不满意 / "
+                                                                        "unreachable 未联系上")
+    note = text(2000, "回访记录")
     version = version_field()
 
 

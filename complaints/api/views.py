@@ -1,5 +1,7 @@
 """The ticket API: one class per operation, each a thin call into complaints.services (writes)
 or complaints.selectors (reads). No business rule lives here."""
+import functools
+
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -317,6 +319,20 @@ TicketCloseApi = _action("TicketCloseApi", "close", s.CloseSerializer, services.
                          "直接办结", "咨询、表扬、建议、意见类工单在受理时当场答复并办结归档。")
 TicketAssignApi = _action("TicketAssignApi", "assign", s.AssignSerializer, services.ticket_assign,
                           "指定承办人", "承办单位指定本单位的承办人(handler 为登录名)。")
+TicketOrderReplyApi = _action("TicketOrderReplyApi", "order-reply", s.OrderReplySerializer,
+                              services.supervision_reply, "答复督办",
+                              "承办单位答复一张在办督办单(order_id)：督办时限停止，不再升级。")
+TicketOrderCloseApi = _action("TicketOrderCloseApi", "order-close", s.OrderCloseSerializer,
+                              services.supervision_close, "督办办结", "督办人员办结(销号)一张在办督办单(order_id)。")
+TicketMajorReportApi = _action("TicketMajorReportApi", "major-report", s.MajorReportSerializer,
+                               functools.partial(services.major_report_submit, kind="flash"), "重大事件快报",
+                               "重大工单报送重大事件快报(事件经过、地点、影响范围、已采取措施)，"
+                               "发送上级单位督办部门，快报时限完成。")
+TicketMajorSummaryApi = _action("TicketMajorSummaryApi", "major-summary", s.MajorSummarySerializer,
+                                functools.partial(services.major_report_submit, kind="summary"), "当日简要情况",
+                                "重大工单报送当日简要情况，发送上级单位督办部门，简要情况时限完成。")
+TicketFollowUpApi = _action("TicketFollowUpApi", "followup", s.FollowUpSerializer, services.followup_record,
+                            "半年跟踪回访", "督办人员记录属实投诉归档半年后的跟踪回访结果。")
 
 
 # --- attachments ----------------------------------------------------------------------------

@@ -16,3 +16,15 @@ def test_demo_tickets_reach_every_step_and_carry_responsibility(org):
     assert at_fault.exists()
     assert Accountability.objects.filter(ticket__in=at_fault).exists()  # what the bulletin lists
     assert Ticket.objects.filter(channel="media", kind=Kind.COMPLAINT, severity="major").exists()
+
+
+def test_demo_has_a_pending_major_report_a_level_2_order_and_a_followup_due(org):
+    from django.utils import timezone
+
+    from complaints.models import FollowUp, SupervisionOrder
+    from sla.models import Clock, ClockName
+
+    seed_demo_tickets(count=10)
+    assert Clock.objects.filter(name=ClockName.MAJOR_REPORT, completed_at__isnull=True).exists()
+    assert SupervisionOrder.objects.filter(level=2, closed_at__isnull=True, replied_at__isnull=True).exists()
+    assert FollowUp.objects.filter(done_at__isnull=True, due_at__lte=timezone.now()).exists()

@@ -162,3 +162,18 @@ def test_unit_answers_an_order_on_the_ticket_page(dispatched, users, client_for)
                         {"version": dispatched.version + 1, "order_reply-order": order.pk, "order_reply-text": "x"})
     assert response.status_code == 400  # no unanswered order left to choose
     assert dispatched.status == Status.DISPATCHED
+
+
+def test_api_order_reply_and_close(dispatched, users, client_as):
+    ticket_supervise(ticket=dispatched, actor=users["supervisor"], kind="supervision", content="督办")
+    order = SupervisionOrder.objects.get(ticket=dispatched)
+    url = f"/api/v1/tickets/{dispatched.number}/"
+    assert client_as("station_a").post(url + "order-reply/", {"order_id": 99999, "text": "x"},
+                                       format="json").status_code == 400
+    response = client_as("station_a").post(url + "order-reply/", {"order_id": order.pk, "text": "已处理"},
+                                           format="json")
+    assert response.status_code == 200 and "order_reply" not in response.json()["allowed_actions"]
+    assert client_as("station_a").post(url + "order-close/", {"order_id": order.pk}, format="json").status_code == 403
+    assert client_as("supervisor").post(url + "order-close/", {"order_id": order.pk}, format="json").status_code == 200
+    order.refresh_from_db()
+    assert order.closed_by == users["supervisor"]
