@@ -18,7 +18,14 @@ def _next_unknown_year():
     return max(CalendarYear.objects.values_list("year", flat=True)) + 1
 
 
-def test_banner_from_november_for_admin_and_supervision_office(client_for, users):
+def test_banner_from_november_for_admin_and_supervision_office(users):
+    from django.test import Client
+
+    def client_for(name):  # signed in at the travelled-to time (sessions expire)
+        client = Client()
+        client.force_login(users[name])
+        return client
+
     year = _next_unknown_year()  # the first year the seeded calendar does not know
     with time_machine.travel(datetime(year - 1, 10, 31, 12, 0, tzinfo=TZ), tick=True):
         assert 'id="calendar-banner"' not in client_for("supervisor").get(reverse("complaints:list")).content.decode()

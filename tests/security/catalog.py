@@ -33,6 +33,9 @@ API_ACTIONS = {
     "callback": "callback", "extend": "extend", "extension-decision": "extension_decision",
     "supervise": "supervise", "chase": "chase", "add-info": "add_info", "note": "note", "withdraw": "withdraw",
     "responsibility": "responsibility", "close": "close", "assign": "assign", "change-finding": "change_finding",
+    "order-reply": "order_reply",
+    "order-close": "order_close", "major-report": "major_report", "major-summary": "major_summary",
+    "followup": "followup",
 }
 
 CATALOG: dict[str, Route] = {
@@ -79,6 +82,7 @@ CATALOG: dict[str, Route] = {
     "complaints:attachment_download": Route("file", "ticket"),
     "complaints:act": Route("page", "ticket", ("POST",)),
     "sla:calculator": Route("page"),
+    "sla:holiday_import": Route("page", methods=("GET", "POST")),  # administrators and the supervision office
     "reports:dashboard": Route("page", "report"),
     "reports:bulletin": Route("page", "report"),
     "reports:bulletin_xlsx": Route("file", "report"),
@@ -142,6 +146,11 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.EventSerializer": "plain",  # rendered only through TicketDetailSerializer
     "complaints.api.serializers.ExtendSerializer": "input",
     "complaints.api.serializers.ExtensionDecisionSerializer": "input",
+    "complaints.api.serializers.FollowUpSerializer": "input",
+    "complaints.api.serializers.MajorReportSerializer": "input",
+    "complaints.api.serializers.MajorSummarySerializer": "input",
+    "complaints.api.serializers.OrderCloseSerializer": "input",
+    "complaints.api.serializers.OrderReplySerializer": "input",
     "complaints.api.serializers.LinkSerializer": "plain",  # rendered only through TicketDetailSerializer
     "complaints.api.serializers.NoteSerializer": "input",
     "complaints.api.serializers.OnsiteInvestigationInSerializer": "input",
@@ -151,6 +160,7 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.ResponsibilitySerializer": "input",
     "complaints.api.serializers.ReturnSerializer": "input",
     "complaints.api.serializers.ReviewSerializer": "input",
+    "complaints.api.serializers.ServiceAreaRefSerializer": "plain",
     "complaints.api.serializers.SuperviseSerializer": "input",
     "complaints.api.serializers.TicketBatchItemSerializer": "input",
     "complaints.api.serializers.TicketBatchResultSerializer": "plain",

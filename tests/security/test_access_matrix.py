@@ -280,6 +280,9 @@ API_BODIES = {
     "withdraw": lambda unit: {"reason": "撤诉"}, "responsibility": lambda unit: {"at_fault": False},
     "close": lambda unit: {"reply_text": "已答复"}, "assign": lambda unit: {"handler": "station_a"},
     "change-finding": lambda unit: {"substantiated": True, "reason": "复核属实"},
+    "order-reply": lambda unit: {"order_id": 1, "text": "已处理"}, "order-close": lambda unit: {"order_id": 1},
+    "major-report": lambda unit: {"what": "w", "place": "p", "impact": "i", "measures": "m"},
+    "major-summary": lambda unit: {"what": "w"}, "followup": lambda unit: {"result": "satisfied"},
 }
 
 
