@@ -31,8 +31,7 @@ DONE = {
     "responsibility": gettext_lazy("责任认定已保存"), "order_reply": gettext_lazy("督办答复已提交"),
     "order_close": gettext_lazy("督办单已办结"), "major_report": gettext_lazy("重大事件快报已报送"),
     "major_summary": gettext_lazy("当日简要情况已报送"), "change_finding": gettext_lazy("核实结论已变更"),
-    "onsite_investigation": gettext_lazy("现场调查已登记"),
-    "major_summary": gettext_lazy("当日简要情况已报送"), "followup": gettext_lazy("跟踪回访结果已保存"),
+    "onsite_investigation": gettext_lazy("现场调查已登记"), "followup": gettext_lazy("跟踪回访结果已保存"),
 }
 
 

@@ -100,9 +100,7 @@ def test_every_url_pattern_is_classified():
 
 def test_every_ticket_action_has_a_page_and_an_api_route():
     multipart = {"attach", "onsite_investigation"}  # their own upload routes
-    # Supervision-order replies and major-event reports are page actions only so far (see notes/15b).
-    page_only = {"order_reply", "order_close", "major_report", "major_summary"}
-    assert set(API_ACTIONS.values()) == set(TRANSITIONS) - multipart - page_only
+    assert set(API_ACTIONS.values()) == set(TRANSITIONS) - multipart
     assert {r.action for r in CATALOG.values()} >= {"attach", "onsite_investigation"}
 
 
