@@ -324,7 +324,7 @@ def clocks_preview(user, form) -> dict:
     """What the intake form's ticket would start with: each clock's due and whether it is already
     past its warning or due now. Reads the fields that parse (the rest of the form may be unfinished);
     nothing is saved."""
-    from complaints.services.intake import match_service_area
+    from complaints.services.routing import route_ticket
     from sla.services import clocks_for_new_ticket
 
     form.is_valid()
@@ -333,7 +333,9 @@ def clocks_preview(user, form) -> dict:
     ticket = Ticket(channel=d.get("channel") or "", kind=d.get("kind") or "", service_type=d.get("service_type") or "",
                     severity=d.get("severity") or "ordinary", received_at=min(received, now),
                     regulator_due_at=d.get("regulator_due_at"), paid_at=d.get("paid_at"),
-                    service_area=match_service_area(d.get("address") or ""), intake_unit=user.unit)
+                    service_area=route_ticket(account_no=d.get("account_no") or "",
+                                              address=d.get("address") or "").area,
+                    intake_unit=user.unit)
     rows = [{"clock": c, "late": c.due_at <= now, "warning": c.warn_at <= now < c.due_at}
             for c in sorted(clocks_for_new_ticket(ticket, now), key=lambda c: c.due_at)]
     return {"clocks": rows, "late": [r for r in rows if r["late"]], "warning": [r for r in rows if r["warning"]]}
