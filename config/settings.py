@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "accounts.models.UnitKind",
         "SupervisionKindEnum": "complaints.models.SupervisionOrder.OrderKind",
         "LinkKindEnum": "complaints.models.TicketLink.LinkKind",
+        "CallbackResultEnum": "complaints.models.Callback.Result",
     },
 }
 
