@@ -7,9 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
-from core.errors import ValidationFailed
 from sla.forms import HolidayImportForm
-from sla.imports import decode_upload, import_schedule
 from sla.models import CalendarDay, CalendarYear, Clock, ClockPolicy
 
 
@@ -55,18 +53,10 @@ class HolidayImportMixin:
 
             raise PermissionDenied
         form = HolidayImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data.get("file")
-            try:
-                text = decode_upload(upload.read()) if upload else form.cleaned_data["text"]
-                year, count = import_schedule(text, year=form.cleaned_data.get("year"),
-                                              note=form.cleaned_data.get("note") or "", user=request.user)
-            except ValidationFailed as exc:
-                for line in exc.fields.get("file", [exc.message]):
-                    form.add_error(None, line)
-            else:
-                self.message_user(request, f"已导入 {year} 年节假日 {count} 条，日历已更新", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:sla_calendarday_changelist") + f"?year={year}")
+        if request.method == "POST" and form.is_valid() and (imported := form.save(request.user)):
+            year, count = imported
+            self.message_user(request, f"已导入 {year} 年节假日 {count} 条，日历已更新", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:sla_calendarday_changelist") + f"?year={year}")
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "title": "导入年度节假日", "known_years": list(CalendarYear.objects.all())}
         return TemplateResponse(request, "sla/admin_import_holidays.html", context)

@@ -37,3 +37,19 @@ class HolidayImportForm(forms.Form):
         if not cleaned.get("file") and not (cleaned.get("text") or "").strip():
             raise forms.ValidationError(_("请上传文件或粘贴内容"))
         return cleaned
+
+    def save(self, user) -> tuple[int, int] | None:
+        """Import the valid form's schedule: (year, count), or None with the import's errors on the form
+        (the admin page and the office's page share this)."""
+        from core.errors import ValidationFailed
+        from sla.imports import decode_upload, import_schedule
+
+        upload = self.cleaned_data.get("file")
+        try:
+            text = decode_upload(upload.read()) if upload else self.cleaned_data["text"]
+            return import_schedule(text, year=self.cleaned_data.get("year"),
+                                   note=self.cleaned_data.get("note") or "", user=user)
+        except ValidationFailed as exc:
+            for line in exc.fields.get("file", [exc.message]):
+                self.add_error(None, line)
+            return None

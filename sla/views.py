@@ -6,10 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from core.errors import ValidationFailed
 from sla.calendar import can_import_holidays, known_years
 from sla.forms import CalculatorForm, HolidayImportForm
-from sla.imports import decode_upload, import_schedule
 from sla.services import working_days_add
 
 
@@ -28,18 +26,10 @@ def holiday_import(request):
     if not can_import_holidays(request.user):
         raise PermissionDenied
     form = HolidayImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        try:
-            text = decode_upload(upload.read()) if upload else form.cleaned_data["text"]
-            year, count = import_schedule(text, year=form.cleaned_data.get("year"),
-                                          note=form.cleaned_data.get("note") or "", user=request.user)
-        except ValidationFailed as exc:
-            for line in exc.fields.get("file", [exc.message]):
-                form.add_error(None, line)
-        else:
-            messages.success(request, gettext("已导入 %(year)s 年节假日 %(count)s 条，日历已更新")
-                             % {"year": year, "count": count})
-            return redirect("sla:holiday_import")
+    if request.method == "POST" and form.is_valid() and (imported := form.save(request.user)):
+        year, count = imported
+        messages.success(request, gettext("已导入 %(year)s 年节假日 %(count)s 条，日历已更新")
+                         % {"year": year, "count": count})
+        return redirect("sla:holiday_import")
     status = 400 if request.method == "POST" else 200
     return render(request, "sla/holiday_import.html", {"form": form, "known_years": known_years()}, status=status)
