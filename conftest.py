@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # The demo users are created for every test; PBKDF2 would dominate the suite's time.
+    # Users made in tests would otherwise pay for PBKDF2 on every set_password and login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -29,8 +29,8 @@ def _fresh_caches(settings):
     yield
 
 
-@pytest.fixture
-def reference(db):
+def _seed_reference_and_org():
+    from accounts.demo import seed_org, seed_users
     from accounts.roles import ensure_roles
     from complaints.seed import seed_categories
     from sla.seed import seed_calendar, seed_policies
@@ -39,14 +39,41 @@ def reference(db):
     seed_categories()
     seed_policies()
     seed_calendar()
+    seed_users(seed_org())
+
+
+def _seeded():
+    from accounts.models import User
+
+    return User.objects.filter(username="admin").exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data and the demo organisation are seeded once per test database; each test's
+    transaction rolls its own changes back. Transactional tests flush the tables (pytest-django runs
+    them last), so `reference` seeds again for them when the rows are gone."""
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        _seed_reference_and_org()
+
+
+@pytest.fixture
+def reference(db):
+    if not _seeded():
+        _seed_reference_and_org()
 
 
 @pytest.fixture
 def org(reference):
-    from accounts.demo import seed_org, seed_users
+    from accounts.demo import DEMO_USERS
+    from accounts.models import Unit, User
 
-    units = seed_org()
-    users = {u.username: u for u in seed_users(units)}
+    # Fresh instances for every test: a test that changes a unit or user in memory must not leak.
+    units = {u.code: u for u in Unit.objects.all()}
+    users = User.objects.in_bulk([name for name, *_ in DEMO_USERS], field_name="username")
     return {"units": units, "users": users}
 
 

@@ -11,16 +11,31 @@ def scope_unit(user) -> Unit | None:
     return unit
 
 
+def sees_everything(user) -> bool:
+    """The one rule for "sees every unit": a superuser, or a user whose scope unit is the root."""
+    if user.is_superuser:
+        return True
+    unit = scope_unit(user)
+    return unit is not None and unit.parent_id is None
+
+
+def scope_path(user) -> str | None:
+    """The materialised-path prefix of what the user sees: "" for everything, None for nothing."""
+    if sees_everything(user):
+        return ""
+    unit = scope_unit(user)
+    return None if unit is None else unit.path
+
+
 def visible_unit_ids(user) -> list[int] | None:
-    """Ids of the user's unit subtree, or None when the user sees everything (root unit or
-    superuser). Staff of a supervision/customer-service centre see their parent company's
-    subtree. Cached on the user object for the request."""
+    """Ids of the user's unit subtree, or None when the user sees everything. Staff of a
+    supervision/customer-service centre see their parent company's subtree. Cached on the user
+    object for the request."""
     if hasattr(user, "_visible_unit_ids"):
         return user._visible_unit_ids
-    unit = None if user.is_superuser else scope_unit(user)
-    if user.is_superuser or (unit is not None and unit.parent_id is None):
+    if sees_everything(user):
         ids = None
-    elif unit is None:
+    elif (unit := scope_unit(user)) is None:
         ids = []
     else:
         ids = list(unit.subtree().values_list("id", flat=True))

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scoping import scope_unit
+from accounts.scoping import scope_path
 from complaints.models import SlaState, SupervisionOrder, Ticket, TicketEvent
 from core.choices import labels
 from core.config import setting
@@ -232,23 +232,13 @@ class _Recipients:
         if any(self._at_intake(c) for c in crossed):
             for lead in User.objects.filter(is_active=True, groups__name=Role.LEAD).select_related(
                     "unit", "unit__parent").distinct():
-                scope = self._scope_path(lead)
+                scope = scope_path(lead)
                 if scope is not None:
                     self.leads.append((scope, lead))
 
     @staticmethod
     def _at_intake(c: _Crossed) -> bool:
         return c.name == ClockName.DISPATCH or c.unit_id is None
-
-    @staticmethod
-    def _scope_path(user) -> str | None:
-        # The path prefix of what the user sees (accounts.scoping): "" means everything.
-        if user.is_superuser:
-            return ""
-        unit = scope_unit(user)
-        if unit is None:
-            return None
-        return "" if unit.parent_id is None else unit.path
 
     def for_clock(self, c: _Crossed) -> list:
         if self._at_intake(c):
