@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("sla.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("outages.api_urls")),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "complaints",
     "notifications",
     "reports",
+    "outages",
 ]
 
 MIDDLEWARE = [

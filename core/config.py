@@ -30,6 +30,15 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "regulator_reply_working_days": (10, "12398转办：自收到转办单起几个工作日内答复(转办单要求更早的从其要求)"),
     "regulator_reply_warn_ratio": (0.75, "12398答复计时用去多大比例时预警"),
     "media_complaint_major": (True, "媒体渠道的投诉自动升为重大并触发重大事件上报"),
+    "outage_notice_days": (7, "计划检修停电须提前多少天公告；录入时距停电开始不足该天数的标记为投诉风险"),
+    "outage_upcoming_days": (7, "受理时显示多少天内将开始的停电"),
+    "outage_enquiry_reply": ("已告知客户：{area}{kind}，原因：{cause}；停电开始 {start}，预计 {expected} 恢复供电。",
+                             "停电咨询当场答复的内容模板(可用 {kind} {cause} {area} {start} {expected} {restored})"),
+    "outage_restored_reply": ("【国网95598】您好，您咨询的{area}停电已于{restored}恢复供电(原因：{cause})。"
+                              "如家中仍无电，请拨打95598报修。",
+                              "复电后办结停电咨询、短信告知来电客户的内容模板(占位符同上)"),
+    "frequent_outage_count": (3, "频繁停电：同一服务区域在统计天数内停电达到多少次"),
+    "frequent_outage_days": (60, "频繁停电的统计天数"),
 }
 
 _state: dict = {"at": None, "values": {}}

@@ -54,6 +54,17 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False
     return len(rows)
 
 
+def sms_customers(messages: Iterable[tuple[str, str]]) -> int:
+    """SMS to customers (not users) — (phone, text) each — through the outbox, in the caller's
+    transaction, delivered after commit with the same retry rules as every other message."""
+    outbox = [OutboxMessage(channel=OutboxMessage.Channel.SMS, recipient=phone, body=text)
+              for phone, text in messages if phone]
+    if outbox:
+        OutboxMessage.objects.bulk_create(outbox)
+        transaction.on_commit(_schedule_delivery)
+    return len(outbox)
+
+
 def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool = False, batch: int = 1000) -> list:
     """Plain multi-row INSERT for hot paths (the sweep): no model instances, values prepared
     only where the database needs it (datetimes, JSON). Returns the new ids with `returning`."""

@@ -67,6 +67,10 @@ CATALOG: dict[str, Route] = {
     "reports-bulletin": Route("api", "report"),
     "api-notifications": Route("api", "own"),
     "api-notification-read": Route("api", "own", ("POST",)),
+    # API: outage events (areas and causes, no customer data; writes scoped to the responsible unit)
+    "api-outages": Route("api", "none", ("GET", "POST")),
+    "api-outage-detail": Route("api", "none", ("GET", "PATCH")),
+    "api-outage-restore": Route("api", "none", ("POST",)),
     # pages
     "complaints:intake": Route("page", methods=("GET", "POST")),
     "complaints:earlier": Route("page", "list"),
@@ -173,12 +177,16 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.UserRefSerializer": "plain",
     "complaints.api.serializers.WithdrawSerializer": "input",
     "notifications.api.NotificationSerializer": "plain",
+    "outages.api.OutageFilterSerializer": "input",
+    "outages.api.OutageInSerializer": "input",
+    "outages.api.OutageRestoreSerializer": "input",
+    "outages.api.OutageSerializer": "plain",  # an event: areas, cause, times; no customer
     "sla.api.WorkingDaysOutSerializer": "plain",
 }
 # Field names that carry a customer's identity or point at other records of the same customer.
 PERSONAL_FIELDS = frozenset({"customer", "customer_name", "customer_phone", "phone", "account_no", "address",
                              "links", "timeline", "events", "attachments", "accountabilities"})
-PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "sla")
+PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "sla", "outages")
 
 
 def project_serializers() -> dict[str, type]:
