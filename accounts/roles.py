@@ -17,7 +17,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                       "view_phone", "view_complainant", "report_major", "view_report", "search_customer",
                       "view_access_log"],
     Role.DISCIPLINE: ["view_ticket", "dispatch_ticket", "handle_ticket", "view_phone", "view_complainant",
-                      "view_report", "view_access_log"],
+                      "view_report", "view_access_log", "investigate_report"],
     Role.VIEWER: ["view_ticket"],
     Role.ADMIN: ["view_ticket"],
 }

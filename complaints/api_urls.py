@@ -13,6 +13,7 @@ ACTIONS = [
     ("order-reply", v.TicketOrderReplyApi),
     ("order-close", v.TicketOrderCloseApi), ("major-report", v.TicketMajorReportApi),
     ("major-summary", v.TicketMajorSummaryApi), ("followup", v.TicketFollowUpApi),
+    ("investigate", v.TicketInvestigateApi), ("conclude", v.TicketConcludeApi),
 ]
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("tickets/", v.TicketListApi.as_view(), name="api-tickets"),
     path("access-log/", v.AccessLogListApi.as_view(), name="api-access-log"),
     path("tickets/batch/", v.TicketBatchApi.as_view(), name="api-tickets-batch"),
+    path("investigations/", v.InvestigationListApi.as_view(), name="api-investigations"),
+    path("investigations/<str:task_id>/", v.InvestigationDetailApi.as_view(), name="api-investigation"),
+    path("investigations/<str:task_id>/answer/", v.InvestigationAnswerApi.as_view(), name="api-investigation-answer"),
     path("tickets/<str:number>/", v.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/attachments/", v.TicketAttachmentUploadApi.as_view(), name="api-ticket-attachments"),
     path("tickets/<str:number>/onsite-investigation/", v.TicketOnsiteInvestigationApi.as_view(),

@@ -322,5 +322,31 @@ class OnsiteInvestigationForm(StyledForm):
     photos = MultiplePhotoField(label=_("现场照片(jpg/png，可多张)"))
 
 
+class InvestigateForm(StyledForm):
+    """The discipline office's task for a unit: the matter only, never who reported it."""
+
+    unit = forms.ModelChoiceField(label=_("调查单位"), queryset=Unit.objects.none(), empty_label=_("— 请选择单位 —"))
+    matter = forms.CharField(label=_("调查事项(只写需调查的事项，不写举报人信息)"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    due_at = _dt_field(_("答复期限"), required=True)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name
+
+
+class ConcludeForm(StyledForm):
+    substantiated = forms.TypedChoiceField(label=_("是否属实"), choices=YES_NO, coerce=_yes_no,
+                                           widget=forms.RadioSelect)
+    conclusion = forms.CharField(label=_("调查结论"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InvestigationAnswerForm(StyledForm):
+    findings = forms.CharField(label=_("调查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    files = MultiplePhotoField(label=_("附件(可选，可多个)"), required=False, widget=MultiplePhotoInput())
+
+
 class AttachmentForm(StyledForm):
     file = forms.FileField(label=_("附件"))

@@ -231,6 +231,7 @@ class Ticket(ChoiceLabels, models.Model):
             ("view_report", _("查看举报件(纪检监察、督办部门)")),
             ("search_customer", _("按电话、户号查询工单")),
             ("view_access_log", _("查看敏感信息访问记录")),
+            ("investigate_report", _("调查处理举报(下发调查任务、作出结论)")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
@@ -413,6 +414,43 @@ class SupervisionOrder(ChoiceLabels, models.Model):
     @property
     def answered(self) -> bool:
         return self.replied_at is not None
+
+
+class InvestigationTask(models.Model):
+    """调查任务: what the discipline office asks a unit to look into for a misconduct report (举报).
+
+    It carries only the matter the office wrote — the unit that receives it never sees the report,
+    its number, its complainant or its attachments (the report stays 404 for them); the unit's answer
+    (findings, optional files stored as the report's attachments) is read on the report."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="investigation_tasks")
+    unit = models.ForeignKey(Unit, verbose_name=_("调查单位"), on_delete=models.PROTECT, related_name="+")
+    matter = models.TextField(_("调查事项"), max_length=2000)
+    due_at = models.DateTimeField(_("答复期限"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(_("下发时间"))
+    findings = models.TextField(_("调查情况"), blank=True, max_length=5000)
+    files = models.ManyToManyField(Attachment, verbose_name=_("附件"), related_name="+", blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("调查任务")
+        verbose_name_plural = _("调查任务")
+        indexes = [models.Index(fields=["unit", "-issued_at"], name="investigation_unit")]
+
+    @property
+    def state(self) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        return "answered" if self.answered_at is not None else "open"
+
+    @property
+    def state_label(self) -> str:
+        return str({"open": _("待答复"), "answered": _("已答复"), "closed": _("已办结")}[self.state])
 
 
 class MajorReport(ChoiceLabels, models.Model):

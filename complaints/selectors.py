@@ -23,6 +23,7 @@ from complaints.models import (
     Category,
     Channel,
     ExtensionRequest,
+    InvestigationTask,
     Kind,
     OnsiteInvestigation,
     SensitiveAccess,
@@ -316,7 +317,9 @@ def ticket_detail(user, number: str) -> Ticket:
               "links__other", "attachments__uploaded_by", "accountabilities__unit", "major_reports__sent_to",
               "major_reports__by",
               Prefetch("onsite_investigations", queryset=OnsiteInvestigation.objects.select_related("recorded_by")
-                       .prefetch_related("photos__ticket", "photos__uploaded_by"))))
+                       .prefetch_related("photos__ticket", "photos__uploaded_by")),
+              Prefetch("investigation_tasks", queryset=InvestigationTask.objects.select_related(
+                  "unit", "issued_by", "answered_by").prefetch_related("files").order_by("issued_at", "id"))))
     return access_ticket(user, number, queryset=qs)
 
 
@@ -358,7 +361,7 @@ def ticket_as_written(ticket: Ticket) -> Ticket:
     relations are filled from what intake wrote (`written_relations`); everything else is empty
     for a new ticket. Use only on the fresh object — it is a snapshot, not a live view."""
     rows = {"attachments": [], "contacts": [], "callbacks": [], "extensions": [], "supervisions": [],
-            "major_reports": [], "onsite_investigations": [],
+            "major_reports": [], "onsite_investigations": [], "investigation_tasks": [],
             "accountabilities": [], **ticket.written_relations}
     cache = {}
     for name, values in rows.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.views import actions, audit, detail, intake, queues
+from complaints.views import actions, audit, detail, intake, investigations, queues
 
 app_name = "complaints"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("queue/supervision/", queues.supervision_view, name="supervision"),
     path("tickets/", queues.ticket_list_view, name="list"),
     path("audit/access-log/", audit.access_log_view, name="access_log"),
+    path("investigations/", investigations.investigation_list, name="investigations"),
+    path("investigations/<int:task_id>/", investigations.investigation_detail, name="investigation"),
     path("tickets/<str:number>/", detail.detail, name="detail"),
     path("tickets/<str:number>/reveal-phone/", detail.reveal_phone, name="reveal_phone"),
     path("tickets/<str:number>/attachments/", actions.attachment_upload, name="attachment_upload"),

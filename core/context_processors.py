@@ -11,6 +11,7 @@ NAV = [
     (gettext_lazy("受理登记"), "complaints:intake", (Role.AGENT,)),
     (gettext_lazy("待派发"), "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR, Role.DISCIPLINE)),
     (gettext_lazy("我的工单"), "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER, Role.DISCIPLINE)),
+    (gettext_lazy("调查任务"), "complaints:investigations", (Role.HANDLER, Role.UNIT_MANAGER)),
     (gettext_lazy("督办审核"), "complaints:supervision", (Role.SUPERVISOR,)),
     (gettext_lazy("工单查询"), "complaints:list", ()),
     (gettext_lazy("统计看板"), "reports:dashboard",

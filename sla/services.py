@@ -31,6 +31,7 @@ MEETS = {
     "redispatched": [ClockName.CALLBACK],
     "major_reported": [ClockName.MAJOR_REPORT],
     "major_summarised": [ClockName.MAJOR_SUMMARY],
+    "concluded": [ClockName.RESOLUTION, ClockName.REGULATOR_REPLY],  # a report's conclusion is its answer
 }
 # A reply sent back by review reopens the clocks the reply had stopped (same due, extensions kept).
 REOPENS = {"reply_rejected": [ClockName.RESOLUTION, ClockName.REGULATOR_REPLY]}
@@ -40,6 +41,7 @@ CANCELS = {
     "returned": [ClockName.FIRST_CONTACT, ClockName.RESOLUTION],
     "withdrawn": list(ClockName.values),
     "closed": list(ClockName.values),
+    "concluded": list(ClockName.values),  # the clocks the conclusion does not meet
 }
 
 

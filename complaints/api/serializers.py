@@ -219,6 +219,31 @@ class OnsiteInvestigationSerializer(OutputSerializer):
     recorded_at = serializers.DateTimeField(help_text="登记时间")
 
 
+class InvestigationFileSerializer(OutputSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="原文件名")
+    size = serializers.IntegerField(help_text="字节数")
+
+
+class InvestigationTaskSerializer(OutputSerializer):
+    """An investigation task as the unit it is addressed to reads it: the matter, never the report."""
+
+    id = serializers.IntegerField(help_text="调查任务编号")
+    unit = UnitRefSerializer(help_text="调查单位")
+    matter = serializers.CharField(help_text="调查事项(纪检监察部门填写，不含举报人信息)")
+    due_at = serializers.DateTimeField(help_text="答复期限")
+    issued_at = serializers.DateTimeField(help_text="下发时间")
+    issued_by = UserRefSerializer(allow_null=True, help_text="下发人")
+    state = serializers.ChoiceField([("open", "待答复"), ("answered", "已答复"), ("closed", "已办结")],
+                                    help_text="open 待答复 / answered 已答复 / closed 已办结(随举报办结)")
+    state_label = serializers.CharField(help_text="状态名称")
+    findings = serializers.CharField(help_text="调查情况(答复后)")
+    answered_at = serializers.DateTimeField(allow_null=True, help_text="答复时间")
+    answered_by = UserRefSerializer(allow_null=True, help_text="答复人")
+    closed_at = serializers.DateTimeField(allow_null=True, help_text="办结时间")
+    files = InvestigationFileSerializer(many=True, source="files.all", help_text="答复附件")
+
+
 class TicketDetailSerializer(TicketListSerializer):
     description = serializers.CharField(help_text="诉求内容")
     mood = serializers.ChoiceField(Mood.choices, help_text="客户情绪")
@@ -257,6 +282,8 @@ class TicketDetailSerializer(TicketListSerializer):
     attachments = serializers.SerializerMethodField(help_text="附件")
     onsite_investigations = OnsiteInvestigationSerializer(many=True, source="onsite_investigations.all",
                                                           help_text="现场调查记录")
+    investigation_tasks = InvestigationTaskSerializer(many=True, source="investigation_tasks.all",
+                                                      help_text="举报的调查任务及各单位的答复(仅举报件)")
     allowed_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
 
@@ -492,6 +519,27 @@ class OnsiteInvestigationInSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), allow_empty=False,
                                    help_text="现场照片(jpg/png，可多张)")
     version = version_field()
+
+
+class InvestigateSerializer(serializers.Serializer):
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(),
+                                        help_text="调查单位编码(被举报单位或其上级单位)")
+    matter = text(2000, "调查事项：只写该单位需调查的事项，不得写入举报人的姓名、电话、户号、地址或举报件编号",
+                  required=True)
+    due_at = serializers.DateTimeField(help_text="答复期限(须晚于当前)")
+    version = version_field()
+
+
+class ConcludeSerializer(serializers.Serializer):
+    substantiated = serializers.BooleanField(help_text="举报是否属实")
+    conclusion = text(5000, "调查结论(查明的事实与处理意见)", required=True)
+    version = version_field()
+
+
+class InvestigationAnswerSerializer(serializers.Serializer):
+    findings = text(5000, "调查情况", required=True)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=10,
+                                  help_text="附件(可选，最多 10 个；jpg、png、pdf、mp3、wav、txt、docx、xlsx)")
 
 
 class CloseSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from complaints import selectors, services
 from complaints.models import Category, Status
 from complaints.permissions import access_ticket
 from complaints.policy import holds, visible_attachments
+from complaints.services.investigation import investigation_task, investigation_tasks
 from core.api import invalid_error
 from core.badinput import BadQuery, check_instant
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -331,6 +332,13 @@ TicketMajorReportApi = _action("TicketMajorReportApi", "major-report", s.MajorRe
 TicketMajorSummaryApi = _action("TicketMajorSummaryApi", "major-summary", s.MajorSummarySerializer,
                                 functools.partial(services.major_report_submit, kind="summary"), "当日简要情况",
                                 "重大工单报送当日简要情况，发送上级单位督办部门，简要情况时限完成。")
+TicketInvestigateApi = _action(
+    "TicketInvestigateApi", "investigate", s.InvestigateSerializer, services.investigation_issue, "下发调查任务",
+    "纪检监察部门就举报件向被举报单位或其上级单位下发调查任务：调查单位(unit)、调查事项(matter)、答复期限(due_at)。"
+    "调查单位只看到调查事项和期限，看不到举报件、其编号和举报人；调查事项写入举报人信息或举报件编号时答复 400。")
+TicketConcludeApi = _action(
+    "TicketConcludeApi", "conclude", s.ConcludeSerializer, services.report_conclude, "举报调查结论",
+    "纪检监察部门对举报作出结论(是否属实、调查结论)：举报归档，离开全部在办队列，未办结的调查任务随之办结。")
 TicketFollowUpApi = _action("TicketFollowUpApi", "followup", s.FollowUpSerializer, services.followup_record,
                             "半年跟踪回访", "督办人员记录属实投诉归档半年后的跟踪回访结果。")
 
@@ -428,3 +436,82 @@ class AccessLogListApi(ApiView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.access_log(request.user, request.query_params), request, view=self)
         return paginator.get_paginated_response(s.AccessLogSerializer(page, many=True).data)
+
+
+# --- investigation tasks, on the side of the unit they are addressed to --------------------
+
+TASK_ID_PARAM = OpenApiParameter("task_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="调查任务编号")
+
+
+class InvestigationCursorPagination(CursorPagination):
+    ordering = ("-issued_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _task_reader(user) -> None:
+    if not holds(user, "complaints.handle_ticket"):
+        raise PermissionDenied(gettext("您的角色无权查看调查任务"))
+
+
+class InvestigationListApi(ApiView):
+    """调查任务 addressed to the caller's unit subtree (the matter only; the report stays hidden)."""
+
+    pagination_class = InvestigationCursorPagination
+
+    @extend_schema(
+        tags=[TAG_TICKETS], summary="调查任务列表", operation_id="investigations_list",
+        description="纪检监察部门交本单位及下级单位调查的事项(承办人员、单位负责人)。只含调查事项、期限与答复，"
+                    "不含举报件、其编号和举报人。可按 state(open / answered / closed)筛选；游标分页。",
+        parameters=[LANG_PARAM, OpenApiParameter("state", OpenApiTypes.STR, enum=["open", "answered", "closed"]),
+                    OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标")],
+        responses={200: s.InvestigationTaskSerializer(many=True), **READ_ERRORS, **E403})
+    def get(self, request):
+        _task_reader(request.user)
+        qs = investigation_tasks(request.user).prefetch_related("files")
+        state = request.query_params.get("state", "")
+        if state == "open":
+            qs = qs.filter(closed_at__isnull=True, answered_at__isnull=True)
+        elif state == "answered":
+            qs = qs.filter(closed_at__isnull=True, answered_at__isnull=False)
+        elif state == "closed":
+            qs = qs.filter(closed_at__isnull=False)
+        elif state:
+            raise ValidationFailed(gettext("state 须为 open、answered 或 closed"),
+                                   fields={"state": [gettext("须为 open、answered 或 closed")]})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(s.InvestigationTaskSerializer(page, many=True).data)
+
+
+class InvestigationDetailApi(ApiView):
+    @extend_schema(tags=[TAG_TICKETS], summary="调查任务详情", operation_id="investigations_retrieve",
+                   description="一项调查任务；不在本单位及下级单位的任务一律答复 404。",
+                   parameters=[TASK_ID_PARAM, LANG_PARAM],
+                   responses={200: s.InvestigationTaskSerializer, **READ_ERRORS, **E403})
+    def get(self, request, task_id):
+        _task_reader(request.user)
+        task = investigation_task(request.user, check_id(task_id))
+        return Response(s.InvestigationTaskSerializer(task).data)
+
+
+class InvestigationAnswerApi(ApiView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(tags=[TAG_ACTIONS], summary="答复调查任务", operation_id="investigations_answer",
+                   description="调查单位答复调查任务：调查情况(findings)，可带附件(files，multipart/form-data，"
+                               "类型与大小检查同工单附件)。已答复答复 409(task_answered)，"
+                               "已办结答复 409(task_closed)。",
+                   parameters=[TASK_ID_PARAM, LANG_PARAM],
+                   request={"multipart/form-data": s.InvestigationAnswerSerializer,
+                            "application/json": s.InvestigationAnswerSerializer},
+                   responses={200: s.InvestigationTaskSerializer, **WRITE_ERRORS})
+    def post(self, request, task_id):
+        _task_reader(request.user)
+        task_id = check_id(task_id)
+        investigation_task(request.user, task_id)  # 404 before the body is parsed
+        serializer = s.InvestigationAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.investigation_answer(task_id=task_id, actor=request.user, **serializer.validated_data)
+        return Response(s.InvestigationTaskSerializer(task).data)

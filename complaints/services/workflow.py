@@ -76,11 +76,17 @@ TRANSITIONS: dict[str, Transition] = {
     "onsite_investigation": Transition(gettext_lazy("登记现场调查"), (S.DISPATCHED, S.CONTACTED),
                                        "complaints.handle_ticket"),
     "followup": Transition(gettext_lazy("跟踪回访"), (S.ARCHIVED,), "complaints.callback_ticket"),
+    # A misconduct report (举报): the discipline office asks a unit to investigate, then concludes.
+    "investigate": Transition(gettext_lazy("下发调查任务"), tuple(OPEN_STATUSES), "complaints.investigate_report"),
+    "conclude": Transition(gettext_lazy("举报调查结论"), tuple(OPEN_STATUSES), "complaints.investigate_report",
+                           (S.ARCHIVED,)),
 }
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
 EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
                 "order_escalated": gettext_lazy("督办升级"), "order_breached": gettext_lazy("督办超期"),
-                "extension_withdrawn": gettext_lazy("延期申请自动撤回")}
+                "extension_withdrawn": gettext_lazy("延期申请自动撤回"),
+                "investigation_answered": gettext_lazy("调查任务答复"),
+                "investigation_closed": gettext_lazy("调查任务随举报办结")}
 # While the unit still works on the reply an extension can apply; in any other state a pending
 # request is withdrawn automatically.
 EXTENSION_STATUSES = (S.DISPATCHED, S.CONTACTED)
@@ -115,6 +121,8 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
     if action in ("major_report", "major_summary"):
         kind = "flash" if action == "major_report" else "summary"
         return ticket.severity == Severity.MAJOR and all(r.kind != kind for r in ticket.major_reports.all())
+    if action in ("investigate", "conclude"):
+        return ticket.kind == Kind.REPORT
     if action == "followup":
         return ticket.kind == Kind.COMPLAINT and bool(ticket.substantiated) and _followup_pending(ticket)
     return True
@@ -153,9 +161,11 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
             clocks_on(locked, clock_event)
         if before in OPEN_STATUSES and locked.status not in OPEN_STATUSES:
             from .followup import followup_schedule
+            from .investigation import investigation_close_for_ticket
             from .supervision import supervision_close_for_ticket
 
             supervision_close_for_ticket(locked, actor=actor, at=timezone.now())
+            investigation_close_for_ticket(locked, actor=actor, at=timezone.now())
             if locked.status == Status.ARCHIVED:
                 followup_schedule(locked, at=timezone.now())
         locked.version += 1

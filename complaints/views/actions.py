@@ -32,6 +32,7 @@ DONE = {
     "order_close": gettext_lazy("督办单已办结"), "major_report": gettext_lazy("重大事件快报已报送"),
     "major_summary": gettext_lazy("当日简要情况已报送"), "change_finding": gettext_lazy("核实结论已变更"),
     "onsite_investigation": gettext_lazy("现场调查已登记"), "followup": gettext_lazy("跟踪回访结果已保存"),
+    "investigate": gettext_lazy("调查任务已下发"), "conclude": gettext_lazy("调查结论已作出，举报已办结"),
 }
 
 
@@ -70,6 +71,8 @@ def _call(action, *, ticket, actor, d, version):
         "change_finding": lambda: s.ticket_change_finding(substantiated=d["substantiated"], reason=d["reason"],
                                                           **common),
         "followup": lambda: followup_record(result=d["result"], note=d.get("note", ""), **common),
+        "investigate": lambda: s.investigation_issue(unit=d["unit"], matter=d["matter"], due_at=d["due_at"], **common),
+        "conclude": lambda: s.report_conclude(substantiated=d["substantiated"], conclusion=d["conclusion"], **common),
     }
     return calls[action]()
 

@@ -23,6 +23,7 @@ from complaints.policy import (
 )
 from complaints.selectors import reply_rejection, ticket_detail, units_for_dispatch
 from complaints.services import allowed_actions
+from complaints.services.investigation import investigation_targets
 from complaints.services.workflow import TRANSITIONS
 from core.errors import NotFound
 
@@ -51,10 +52,12 @@ ACTION_FORMS = {
     "major_summary": (f.MajorSummaryForm, gettext_lazy("报送简要情况"), ""),
     "onsite_investigation": (f.OnsiteInvestigationForm, gettext_lazy("保存现场调查"), ""),
     "followup": (f.FollowUpForm, gettext_lazy("保存跟踪回访"), ""),
+    "investigate": (f.InvestigateForm, gettext_lazy("下发调查任务"), ""),
+    "conclude": (f.ConcludeForm, gettext_lazy("作出结论并办结"), gettext_lazy("确定作出调查结论并办结该举报？")),
 }
 # Actions that move the case forward come first and open; the rest are collapsed.
-PRIMARY = ("major_report", "followup", "dispatch", "contact", "reply", "review", "callback", "extension_decision",
-           "close")
+PRIMARY = ("major_report", "followup", "conclude", "dispatch", "contact", "reply", "review", "callback",
+           "extension_decision", "close")
 
 
 def build_form(action, user, ticket, data=None, files=None):
@@ -70,6 +73,8 @@ def build_form(action, user, ticket, data=None, files=None):
                              "measures": ticket.measures, "reply_text": ticket.reply_text}
     elif action == "responsibility":
         kwargs["units"] = units_for_dispatch(user)
+    elif action == "investigate":
+        kwargs["units"] = investigation_targets(user)
     elif action in ("order_reply", "order_close"):
         kwargs["orders"] = [o for o in ticket.supervisions.all()
                             if o.closed_at is None and (action == "order_close" or o.replied_at is None)]

@@ -10,6 +10,7 @@ kind:   public  — no sign-in needed (health, login, language)
         admin   — Django admin (staff only), recognised by prefix, not listed
 scope:  ticket  — takes a ticket <number>: 404 for a ticket outside the user's subtree
         own     — an object that belongs to the requesting user (export job, notification): 404 for others
+        unit    — an object addressed to the user's unit subtree (an investigation task): 404 for others
         report  — figures scoped to the user's subtree (`?unit=` outside it: 404)
         list    — lists tickets: must never include one outside the subtree
         none    — nothing scoped
@@ -35,7 +36,7 @@ API_ACTIONS = {
     "responsibility": "responsibility", "close": "close", "assign": "assign", "change-finding": "change_finding",
     "order-reply": "order_reply",
     "order-close": "order_close", "major-report": "major_report", "major-summary": "major_summary",
-    "followup": "followup",
+    "followup": "followup", "investigate": "investigate", "conclude": "conclude",
 }
 
 CATALOG: dict[str, Route] = {
@@ -62,6 +63,10 @@ CATALOG: dict[str, Route] = {
     "api-ticket-attachment": Route("api", "ticket"),
     "api-ticket-onsite-investigation": Route("api", "ticket", ("POST",), "onsite_investigation"),
     **{f"api-ticket-{slug}": Route("api", "ticket", ("POST",), action) for slug, action in API_ACTIONS.items()},
+    # API: investigation tasks, on the side of the unit they are addressed to (never the report)
+    "api-investigations": Route("api", "list"),  # lists tasks of the user's subtree
+    "api-investigation": Route("api", "unit"),
+    "api-investigation-answer": Route("api", "unit", ("POST",)),
     # API: reports and notifications
     "reports-summary": Route("api", "report"),
     "reports-bulletin": Route("api", "report"),
@@ -80,6 +85,8 @@ CATALOG: dict[str, Route] = {
     "complaints:supervision": Route("page", "list"),
     "complaints:list": Route("page", "list"),
     "complaints:access_log": Route("page", "list"),  # supervision and discipline offices only
+    "complaints:investigations": Route("page", "list"),  # tasks of the user's subtree
+    "complaints:investigation": Route("page", "unit", ("GET", "POST")),
     "complaints:detail": Route("page", "ticket"),
     "complaints:reveal_phone": Route("page", "ticket", ("POST",)),
     "complaints:attachment_upload": Route("page", "ticket", ("POST",), "attach"),
@@ -155,6 +162,12 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.MajorSummarySerializer": "input",
     "complaints.api.serializers.OrderCloseSerializer": "input",
     "complaints.api.serializers.OrderReplySerializer": "input",
+    "complaints.api.serializers.InvestigateSerializer": "input",
+    "complaints.api.serializers.ConcludeSerializer": "input",
+    "complaints.api.serializers.InvestigationAnswerSerializer": "input",
+    # The task as its unit reads it: the matter, never the report's number, complainant or attachments.
+    "complaints.api.serializers.InvestigationTaskSerializer": "plain",
+    "complaints.api.serializers.InvestigationFileSerializer": "plain",  # the unit's own answer files
     "complaints.api.serializers.LinkSerializer": "plain",  # rendered only through TicketDetailSerializer
     "complaints.api.serializers.NoteSerializer": "input",
     "complaints.api.serializers.OnsiteInvestigationInSerializer": "input",

@@ -108,7 +108,7 @@ def test_every_ticket_action_has_a_page_and_an_api_route():
 
 def _sample(world, user=None):
     sample = {"number": world["a"].number, "attachment_id": world["a"].attachments.first().pk, "fmt": "csv",
-              "action": "note", "pk": 1, "notification_id": "1"}
+              "action": "note", "pk": 1, "notification_id": "1", "task_id": 1}
     return sample
 
 
@@ -281,6 +281,8 @@ API_BODIES = {
     "order-reply": lambda unit: {"order_id": 1, "text": "已处理"}, "order-close": lambda unit: {"order_id": 1},
     "major-report": lambda unit: {"what": "w", "place": "p", "impact": "i", "measures": "m"},
     "major-summary": lambda unit: {"what": "w"}, "followup": lambda unit: {"result": "satisfied"},
+    "investigate": lambda unit: {"unit": unit, "matter": "请核查抄表收费情况", "due_at": "2099-01-01T00:00:00+08:00"},
+    "conclude": lambda unit: {"substantiated": False, "conclusion": "经查不属实"},
 }
 
 

@@ -8,12 +8,15 @@ text, its attachment names or a link from the complainant's other tickets to it.
 serializers are introspected; an unclassified one fails the test (tests/security/catalog.py)."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.demo import DEMO_USERS
 from complaints import services as s
-from complaints.models import Ticket, TicketLink
+from complaints.models import InvestigationTask, Ticket, TicketLink
 from notifications.models import Notification, OutboxMessage
 
 from .catalog import CATALOG, PERSONAL_FIELDS, SERIALIZERS, project_patterns, project_serializers
@@ -26,6 +29,8 @@ PERSON = {"customer_name": "举报人甲乙", "customer_phone": "13912345678", "
           "address": "东州市城关镇秘密村十二号"}
 REPORT_TEXT = "举报城关供电所抄表员收受好处费"
 ATTACHMENT = "举报人甲乙13912345678.txt"
+MATTER = "请核查城关供电所抄表员近三个月的收费记录"  # the discipline office's task: the matter, not the report
+FINDINGS = "经核查收费记录，未发现违规收费"
 READERS = {"discipline", "supervisor"}  # the discipline office and the supervision office
 REPORTED_UNIT = {"station_a", "manager_a"}  # GS-A1-1, the unit the report names
 OTHERS = sorted({u[0] for u in DEMO_USERS} - READERS)
@@ -42,8 +47,14 @@ def world(users, units, make_ticket):
     s.attachment_add(ticket=report, actor=users["discipline"], upload=SimpleUploadedFile(ATTACHMENT, b"letter"))
     report = s.ticket_contact(ticket=report, actor=users["discipline"], method="phone")
     s.ticket_supervise(ticket=report, actor=users["supervisor"], kind="supervision", content="请纪检监察室核查")
+    # The station is asked to look into the matter, and answers with a file of its own.
+    s.investigation_issue(ticket=report.number, actor=users["discipline"], unit=units["GS-A1-1"], matter=MATTER,
+                          due_at=timezone.now() + timedelta(days=5))
+    task = InvestigationTask.objects.get(ticket=report)
+    s.investigation_answer(task_id=task.pk, actor=users["station_a"], findings=FINDINGS,
+                           files=[SimpleUploadedFile("收费记录.txt", b"records")])
     later = s.ticket_dispatch(ticket=make_ticket(**PERSON), actor=users["lead"], unit=units["GS-A1-1"])
-    return {"earlier": earlier, "report": Ticket.objects.get(pk=report.pk), "later": later}
+    return {"earlier": earlier, "report": Ticket.objects.get(pk=report.pk), "later": later, "task": task}
 
 
 def _secrets(report) -> list[str]:
@@ -132,8 +143,9 @@ def test_nobody_but_the_discipline_and_supervision_offices_learns_of_the_report(
             if response.status_code == 200:
                 _assert_clean(content_of(response), report, (username, key, name))
                 checked += 1
-    # Every list, export, figure, own-object and plain page, with searches for the complainant.
-    sample = {"fmt": "csv", "pk": 0, "notification_id": "0"}
+    # Every list, export, figure, own-object, unit-object and plain page, with searches for the complainant
+    # (the reported station reads its investigation task: the matter, never the report).
+    sample = {"fmt": "csv", "pk": 0, "notification_id": "0", "task_id": world["task"].pk}
     for route, name in project_patterns():
         entry = CATALOG[name]
         if entry.scope == "ticket" or "GET" not in entry.methods or entry.kind == "public":
@@ -188,6 +200,59 @@ def test_admin_without_the_discipline_role_finds_no_report(world, client_for):
         _assert_clean(content_of(response), report, name)
 
 
+# --- the investigation task on the reported unit's side --------------------------------------------
+
+def _task_surfaces(task) -> list[tuple[str, str]]:
+    return [("page", reverse("complaints:investigations")), ("page", reverse("complaints:investigation", args=[task.pk])),
+            ("api", reverse("api-investigations")), ("api", reverse("api-investigation", args=[task.pk]))]
+
+
+def _identifying(report) -> list[str]:
+    phone = PERSON["customer_phone"]
+    return [*_secrets(report), *PERSON.values(), f"{phone[:3]}****{phone[-4:]}", REPORT_TEXT]
+
+
+@pytest.mark.parametrize("username", sorted(REPORTED_UNIT))
+def test_reported_unit_reads_the_task_matter_and_nothing_that_identifies_the_report(world, users, username):
+    report, task = world["report"], world["task"]
+    clients = {"page": browser(users, username), "api": api(users, username)}
+    for kind, url in _task_surfaces(task):
+        response = clients[kind].get(url)
+        assert response.status_code == 200, (username, url)
+        text = content_of(response)
+        assert MATTER in text, (username, url)
+        assert FINDINGS in text or url == reverse("complaints:investigations"), (username, url)  # the list: matters
+        for secret in _identifying(report):
+            assert secret not in text, (username, url, secret)
+    # The report itself stays 404 — the task gives no way to it.
+    assert clients["page"].get(reverse("complaints:detail", args=[report.number])).status_code == 404
+    assert clients["api"].get(reverse("api-ticket-detail", args=[report.number])).status_code == 404
+    for note in Notification.objects.filter(user=users[username]):
+        assert note.ticket_id != report.pk
+        assert not any(secret in note.message for secret in _identifying(report)), note.message
+
+
+@pytest.mark.parametrize("username", sorted(set(OTHERS) - REPORTED_UNIT))
+def test_nobody_else_reads_the_task(world, users, username):
+    task = world["task"]
+    page, token = browser(users, username), api(users, username)
+    assert page.get(reverse("complaints:investigation", args=[task.pk])).status_code in (403, 404)
+    assert token.get(reverse("api-investigation", args=[task.pk])).status_code in (403, 404)
+    answer = token.post(reverse("api-investigation-answer", args=[task.pk]), {"findings": "x"}, format="json")
+    assert answer.status_code in (403, 404)
+    for kind, url in _task_surfaces(task)[::2]:  # the lists
+        response = (page if kind == "page" else token).get(url)
+        assert response.status_code in (200, 403)
+        assert MATTER not in content_of(response), (username, url)
+
+
+def test_the_office_reads_the_answer_on_the_report(world, client_as):
+    detail = client_as("discipline").get(reverse("api-ticket-detail", args=[world["report"].number])).json()
+    [task] = detail["investigation_tasks"]
+    assert (task["matter"], task["findings"], task["state"]) == (MATTER, FINDINGS, "answered")
+    assert {"收费记录.txt", ATTACHMENT} == {a["name"] for a in detail["attachments"]}
+
+
 # --- 3. the offices that may see it -------------------------------------------------------------------
 
 @pytest.mark.parametrize("username", sorted(READERS))
@@ -196,7 +261,7 @@ def test_discipline_and_supervision_offices_see_the_report_whole(world, client_a
     detail = client_as(username).get(reverse("api-ticket-detail", args=[report.number])).json()
     assert detail["customer"]["name"] == PERSON["customer_name"]
     assert {link["number"] for link in detail["links"]} == {world["earlier"].number}  # repeat and escalated
-    assert [a["name"] for a in detail["attachments"]] == [ATTACHMENT]
+    assert ATTACHMENT in [a["name"] for a in detail["attachments"]]
     listed = client_as(username).get(reverse("api-tickets"), {"kind": "report"}).json()["results"]
     assert [t["number"] for t in listed] == [report.number]
 
