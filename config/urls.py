@@ -16,4 +16,5 @@ urlpatterns = [
     path("sla/", include("sla.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("outages/", include("outages.urls")),
 ]

@@ -28,6 +28,7 @@ from core.api import invalid_error
 from core.badinput import BadQuery, check_instant
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.parsers import JSONParser
+from outages.serializers import TicketIntakeResultSerializer, intake_outages
 
 from . import serializers as s
 from .base import (
@@ -123,8 +124,8 @@ class TicketListApi(ApiView):
                                                  description="幂等键(最长 100 字符)：网络重试时带同一个值")],
         request=s.TicketIntakeSerializer,
         examples=[OpenApiExample("12398 转办投诉", value=_INTAKE_EXAMPLE, request_only=True)],
-        responses={201: s.TicketDetailSerializer, 200: OpenApiResponse(s.TicketDetailSerializer,
-                                                                       description="幂等重试：第一次登记的工单"),
+        responses={201: TicketIntakeResultSerializer, 200: OpenApiResponse(TicketIntakeResultSerializer,
+                                                                             description="幂等重试：第一次登记的工单"),
                    **WRITE_ERRORS})
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -140,12 +141,15 @@ class TicketListApi(ApiView):
             exc.fields = _nest_customer(exc.fields)
             raise
         if not created:  # an idempotent replay: show the first ticket as it is now
-            return ticket_response(request, ticket.number)
-        if ticket.status != Status.REGISTERED:  # dispatched at once by grid routing: read it as it is now
-            return ticket_response(request, ticket.number, code=status.HTTP_201_CREATED)
-        fresh = selectors.ticket_as_written(ticket)
-        return Response(s.TicketDetailSerializer(fresh, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+            response = ticket_response(request, ticket.number)
+        elif ticket.status != Status.REGISTERED:  # dispatched at once by grid routing: read it as it is now
+            response = ticket_response(request, ticket.number, code=status.HTTP_201_CREATED)
+        else:
+            fresh = selectors.ticket_as_written(ticket)
+            response = Response(s.TicketDetailSerializer(fresh, context={"request": request}).data,
+                                status=status.HTTP_201_CREATED)
+        response.data["outages"] = intake_outages(ticket)  # the outages covering the caller (outages app)
+        return response
 
 
 def _intake_data(d: dict) -> services.IntakeData:

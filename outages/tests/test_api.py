@@ -77,3 +77,16 @@ def test_errors_are_structured(client_as, make_event, areas):
 def test_in_the_schema(client_as):
     schema = client_as("agent").get(reverse("api-schema") + "?format=json").json()
     assert {"/api/v1/outages/", "/api/v1/outages/{id}/", "/api/v1/outages/{id}/restore/"} <= set(schema["paths"])
+
+
+def test_ticket_intake_answers_the_matched_outage(client_as, make_event):
+    event = make_event()
+    body = {"channel": "95598_phone", "kind": "repair", "description": "家里停电了",
+            "customer": {"name": "李四", "phone": "13900139000", "address": "东州市城关镇幸福村8组"}}
+    response = client_as("agent").post(reverse("api-tickets"), body, format="json")
+    assert response.status_code == 201, response.json()
+    assert [(o["id"], o["is_active"], o["cause"]) for o in response.json()["outages"]] == [
+        (event.pk, True, event.cause)]
+    elsewhere = client_as("agent").post(reverse("api-tickets"), {**body, "customer": {
+        "name": "李四", "phone": "13900139001", "address": "和平村"}}, format="json")
+    assert elsewhere.json()["outages"] == []

@@ -101,6 +101,13 @@ CATALOG: dict[str, Route] = {
     "reports:export_tickets": Route("file", "list", methods=("GET", "POST")),
     "reports:export_detail": Route("page", "own"),
     "reports:export_download": Route("file", "own"),
+    "outages:board": Route("page"),  # outage events: areas and causes, no customer data
+    "outages:create": Route("page", methods=("GET", "POST")),
+    "outages:edit": Route("page", methods=("GET", "POST")),  # events of the user's subtree only (404)
+    "outages:restore": Route("page", methods=("POST",)),
+    "outages:frequent": Route("page"),
+    "outages:intake_match": Route("page"),  # events for the form's address / account; reads no ticket
+    "outages:intake_call": Route("page", methods=("POST",)),  # intake of an outage enquiry
     "notifications:list": Route("page", "own"),
     "notifications:mark_all_read": Route("page", "own", ("POST",)),
     "notifications:open": Route("page", "own", ("POST",)),
@@ -194,6 +201,8 @@ SERIALIZERS: dict[str, str] = {
     "outages.api.OutageInSerializer": "input",
     "outages.api.OutageRestoreSerializer": "input",
     "outages.api.OutageSerializer": "plain",  # an event: areas, cause, times; no customer
+    "outages.serializers.OutageBriefSerializer": "plain",
+    "outages.serializers.TicketIntakeResultSerializer": "policy",  # TicketDetailSerializer + the matched events
     "sla.api.WorkingDaysOutSerializer": "plain",
 }
 # Field names that carry a customer's identity or point at other records of the same customer.
