@@ -15,6 +15,7 @@ from accounts.models import Role, Unit, UnitKind, User
 from complaints.models import Category, Channel, Kind, ServiceArea, ServiceType, Ticket
 from complaints.services import (
     IntakeData,
+    investigation_issue,
     supervision_sweep,
     ticket_callback,
     ticket_contact,
@@ -133,7 +134,17 @@ def _examples(station: Unit, categories, people, now: datetime) -> int:
         at += delay
         with time_machine.travel(at, tick=False):
             ticket = step(ticket)
-    return 3
+    # A report (举报) on the station's staff: the discipline office has asked the station to look into the
+    # matter — the station's 调查任务 page shows the matter, never the report or who made it.
+    with time_machine.travel(now - timedelta(days=1), tick=False):
+        report, _ = ticket_register(actor=people["agent"], data=IntakeData(
+            **{**base, "customer_phone": "13700137004", "kind": Kind.REPORT}, customer_name="吴举报",
+            description="举报：抄表员抄表时向客户索要好处费"))
+        report = ticket_dispatch(ticket=report, actor=people["discipline"], unit=people["discipline"].unit)
+        investigation_issue(ticket=report, actor=people["discipline"], unit=station,
+                            matter="请核查本所抄表员近三个月的抄表与收费情况，并报送调查情况",
+                            due_at=now + timedelta(days=5))
+    return 4
 
 
 def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: random.Random, people) -> None:

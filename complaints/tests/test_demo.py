@@ -28,3 +28,16 @@ def test_demo_has_a_pending_major_report_a_level_2_order_and_a_followup_due(org)
     assert Clock.objects.filter(name=ClockName.MAJOR_REPORT, completed_at__isnull=True).exists()
     assert SupervisionOrder.objects.filter(level=2, closed_at__isnull=True, replied_at__isnull=True).exists()
     assert FollowUp.objects.filter(done_at__isnull=True, due_at__lte=timezone.now()).exists()
+
+
+def test_demo_station_has_an_investigation_task_that_never_names_the_report(org, client_for):
+    from django.urls import reverse
+
+    from complaints.models import InvestigationTask
+
+    seed_demo_tickets(count=10)
+    task = InvestigationTask.objects.select_related("ticket").get()
+    page = client_for("station_a").get(reverse("complaints:investigations")).content.decode()
+    assert task.matter in page
+    assert task.ticket.number not in page and task.ticket.customer_name not in page
+

@@ -293,6 +293,16 @@ def test_leader_gets_404_for_the_report_and_sees_it_only_as_a_count(world, users
     assert report.number not in content_of(client_for("viewer").get(reverse("reports:dashboard")))
 
 
+def test_a_leader_who_holds_the_discipline_role_reads_the_report(world, users, client_as, client_for):
+    from django.contrib.auth.models import Group
+
+    report = world["report"]
+    users["viewer"].groups.add(Group.objects.get(name="discipline"))
+    detail = client_as("viewer").get(reverse("api-ticket-detail", args=[report.number]))
+    assert detail.status_code == 200 and detail.json()["customer"]["name"] == PERSON["customer_name"]
+    assert client_for("viewer").get(reverse("complaints:detail", args=[report.number])).status_code == 200
+
+
 def test_the_discipline_office_takes_a_new_report_from_its_own_queue(make_ticket, client_for):
     report = make_ticket(kind="report", description=REPORT_TEXT, **PERSON)
     page = client_for("discipline")
