@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
 from core.choices import ChoiceLabels
+from sla.states import STATE_LABELS
 
 
 class Channel(models.TextChoices):
@@ -81,10 +82,10 @@ OPEN_STATUSES = [s for s in Status.values if s not in (Status.ARCHIVED, Status.W
 class SlaState(models.TextChoices):
     """The worst state among the ticket's unfinished clocks (denormalised for queues)."""
 
-    NONE = "none", _("无计时")
-    RUNNING = "running", _("正常")
-    WARNING = "warning", _("预警")
-    BREACHED = "breached", _("超时")
+    NONE = "none", STATE_LABELS["none"]
+    RUNNING = "running", STATE_LABELS["running"]
+    WARNING = "warning", STATE_LABELS["warning"]
+    BREACHED = "breached", STATE_LABELS["breached"]
 
 
 class Category(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from accounts.scoping import visible_unit_ids
@@ -39,11 +40,12 @@ from complaints.policy import may_see_reports
 from complaints.services.customer_search import customer_search_allowed, customer_search_q, looks_like_customer_number
 from core.badinput import DATE_VALIDATORS, BadQuery, check_instant
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState
+from sla.states import BREACHED, RUNNING, WARNING, labelled
 
 LIST_RELATED = ("category", "category__parent", "unit", "handler")
 WORK_STATUSES = (Status.DISPATCHED, Status.CONTACTED, Status.REPLIED, Status.REVIEWED)
 
-CLOCK_FILTERS = [("running", "正常"), ("warning", "预警"), ("breached", "超时"), ("due_today", "今日到期")]
+CLOCK_FILTERS = labelled(RUNNING, WARNING, BREACHED) + [("due_today", _("今日到期"))]
 
 
 def _active_clocks_prefetch() -> Prefetch:

@@ -24,13 +24,14 @@ from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, 
 from complaints.selectors import clock_state_q  # the list's own filter: a chart counts what it links to
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from sla.models import Clock, ClockName, ClockState
+from sla.states import BREACHED, NONE, RUNNING, WARNING, labelled
 
 SEGMENT = 7  # one materialised-path segment: six digits and a dot ("000012.")
 TREND_MONTHS = 12
 BREACH_LIST_LIMIT = 20
 AGE_BUCKETS = [  # (label, youngest age in days, oldest age in days or None), age = today - received date
     ("当天", 0, 0), ("1–2天", 1, 2), ("3–6天", 3, 6), ("7–14天", 7, 14), ("15–29天", 15, 29), ("30天及以上", 30, None)]
-CLOCK_STATES = [("running", "正常"), ("warning", "预警"), ("breached", "超时"), ("none", "无计时")]
+CLOCK_STATES = labelled(RUNNING, WARNING, BREACHED, NONE)
 
 DEFINITIONS: dict[str, str] = {
     "volume": "统计期内受理的全部工单数(按受理时间 received_at 计，含各类型、含已撤诉)。",
@@ -560,7 +561,7 @@ def open_snapshot(scope: Scope, now: datetime | None = None) -> dict:
         by_age.append({"label": label, "count": row[f"age{i}"],
                        "received_from": (today - timedelta(days=old)).isoformat() if old is not None else "",
                        "received_to": (today - timedelta(days=young)).isoformat()})
-    by_clock = [{"state": s, "label": label, "count": row[f"clock_{s}"]} for s, label in CLOCK_STATES]
+    by_clock = [{"state": s, "label": str(label), "count": row[f"clock_{s}"]} for s, label in CLOCK_STATES]
     return {"total": row["total"], "by_age": by_age, "by_clock": by_clock}
 
 

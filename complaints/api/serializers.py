@@ -32,6 +32,7 @@ from complaints.services import allowed_actions
 from complaints.services.workflow import event_label
 from core.choices import labels
 from sla.models import ClockName, ClockState
+from sla.states import BREACHED, WARNING, labelled
 
 User = get_user_model()
 MAX_VERSION = 2**31 - 1
@@ -574,7 +575,7 @@ class TicketFilterSerializer(serializers.Serializer):
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
                                         help_text="承办单位编码(含下级单位)")
     severity = serializers.ChoiceField(Severity.choices, required=False, help_text="级别")
-    clock_state = serializers.ChoiceField([("warning", "预警"), ("breached", "超时")], required=False,
+    clock_state = serializers.ChoiceField(labelled(WARNING, BREACHED), required=False,
                                           help_text="时限状态：warning 预警 / breached 超时")
     received_from = serializers.DateField(required=False, help_text="受理日期自(含)，YYYY-MM-DD")
     received_to = serializers.DateField(required=False, help_text="受理日期至(含)，YYYY-MM-DD")

@@ -1,12 +1,12 @@
 """Display helpers for tickets and clocks (no database access)."""
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from complaints.models import SlaState, Status
 from complaints.policy import customer_view
 from complaints.policy import mask_phone as _mask_phone
 from sla.models import ClockState
+from sla.states import STATE_LABELS, state_as_of
 from sla.workcal import format_due
 
 register = template.Library()
@@ -43,12 +43,7 @@ def clock_state(clock):
         return "cancelled"
     if clock.completed_at is not None:
         return clock.state
-    now = timezone.now()
-    if clock.state == ClockState.BREACHED or clock.due_at <= now:
-        return "breached"
-    if clock.state == ClockState.WARNING or clock.warn_at <= now:
-        return "warning"
-    return "running"
+    return state_as_of(clock.state, due_at=clock.due_at, warn_at=clock.warn_at, now=timezone.now())
 
 
 @register.filter
@@ -56,15 +51,12 @@ def ticket_clock_state(ticket):
     """The ticket's worst running clock as of now (from the denormalised sla_state)."""
     if ticket.sla_state == SlaState.NONE or ticket.next_due_at is None:
         return ""
-    if ticket.sla_state == SlaState.BREACHED or ticket.next_due_at <= timezone.now():
-        return "breached"
-    return ticket.sla_state
+    return state_as_of(ticket.sla_state, due_at=ticket.next_due_at, warn_at=None, now=timezone.now())
 
 
 @register.filter
 def clock_state_label(state):
-    return {"running": gettext("正常"), "warning": gettext("预警"), "breached": gettext("超时"),
-            "met": gettext("按时完成"), "cancelled": gettext("已取消")}.get(state, "")
+    return STATE_LABELS.get(state, "")
 
 
 @register.filter

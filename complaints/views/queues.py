@@ -24,6 +24,7 @@ from complaints.selectors import (
     units_for_dispatch,
 )
 from complaints.services.customer_search import SearchThrottled
+from sla.states import RUNNING, state_as_of
 
 from .common import require_perm
 
@@ -45,11 +46,7 @@ def _page_urls(request, page):
 
 
 def _due_state(due, warn, now) -> str:
-    if due is None:
-        return ""
-    if due <= now:
-        return "breached"
-    return "warning" if warn is not None and warn <= now else "running"
+    return "" if due is None else state_as_of(RUNNING, due_at=due, warn_at=warn, now=now)
 
 
 @login_required

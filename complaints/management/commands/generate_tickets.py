@@ -42,6 +42,7 @@ from accounts.models import RegionType, Role, Unit, UnitKind, User
 from complaints.models import Callback, Category, Ticket, TicketEvent
 from sla.models import Clock, ClockPolicy, LimitUnit
 from sla.services import CANCELS, CONNECTION_TYPES, MEETS, STARTS
+from sla.states import BREACHED, RUNNING, WARNING, state_as_of
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -590,11 +591,8 @@ class TicketFactory:
         if not active:
             return "none", None
         nearest = min(d for d, _ in active)
-        if any(d <= at for d, _ in active):
-            return "breached", nearest
-        if any(w <= at for _, w in active):
-            return "warning", nearest
-        return "running", nearest
+        states = {state_as_of(RUNNING, due_at=d, warn_at=w, now=at) for d, w in active}
+        return next(s for s in (BREACHED, WARNING, RUNNING) if s in states), nearest
 
 
 # --- writing ---------------------------------------------------------------------------------------
