@@ -78,3 +78,17 @@ def frequent_outage_areas(*, user=None, at: datetime | None = None) -> list[dict
     counts = {r["servicearea_id"]: r["count"] for r in rows}
     areas = ServiceArea.objects.filter(pk__in=counts).select_related("unit")
     return sorted(({"area": a, "count": counts[a.pk]} for a in areas), key=lambda r: (-r["count"], r["area"].code))
+
+
+def frequent_outage_warning(ticket, *, at: datetime | None = None) -> dict | None:
+    """The risk mark an open ticket of a frequent-outage area carries (频繁停电，投诉风险): the area,
+    its outage count in the window, the window — computed when shown, so it is never stale."""
+    if not ticket.is_open or ticket.service_area_id is None:
+        return None
+    at = at or timezone.now()
+    days = setting("frequent_outage_days")
+    count = OutageEvent.objects.filter(service_areas=ticket.service_area_id, start_at__gt=at - timedelta(days=days),
+                                       start_at__lte=at).count()
+    if count < setting("frequent_outage_count"):
+        return None
+    return {"count": count, "days": days, "area": ticket.service_area}

@@ -648,5 +648,12 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "breach_list": breach_list(scope, now),
         "major_pending": major_pending(scope),
         "followups": followup_figures(scope, period, now),
+        "outages": _outage_figures(scope, period),
         "definitions": DEFINITIONS,
     }
+
+
+def _outage_figures(scope: Scope, period: Period) -> dict:
+    from outages.figures import outage_figures
+
+    return outage_figures(scope, period)

@@ -26,6 +26,7 @@ from complaints.services import allowed_actions
 from complaints.services.investigation import investigation_targets
 from complaints.services.workflow import TRANSITIONS
 from core.errors import NotFound
+from outages.selectors import frequent_outage_warning
 
 # action → (form class, button text, confirm text); "attach" has its own upload form.
 ACTION_FORMS = {
@@ -115,6 +116,7 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
         "attachments": visible_attachments(user, ticket, ticket.attachments.all()),
         "accountabilities": visible_accountabilities(user, ticket, ticket.accountabilities.all()),
         "rejection": reply_rejection(ticket),
+        "outage_warning": frequent_outage_warning(ticket),
     }
     return render(request, "complaints/detail.html", context, status=status)
 
