@@ -4,7 +4,7 @@ Scoping is done in SQL by the user's unit subtree; objects are fetched through a
 which gives the same answer (404) for "does not exist" and "not yours"."""
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from accounts.scoping import visible_unit_ids
@@ -22,6 +22,17 @@ def ticket_scope(user, queryset: QuerySet | None = None) -> QuerySet:
         return qs
     # owner_unit: the responsible unit once dispatched, the intake unit before.
     return qs.filter(owner_unit_id__in=ids)
+
+
+def ticket_rows(user, queryset: QuerySet, field: str = "ticket") -> QuerySet:
+    """Rows that belong to a ticket (clocks, notifications, access records …) as `ticket_scope` lets this
+    user see their ticket, rows without a ticket kept; a join, not an IN over the ticket table."""
+    if not may_see_reports(user):
+        queryset = queryset.exclude(**{f"{field}__kind": Kind.REPORT})
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__owner_unit_id__in": ids}))
 
 
 _NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")

@@ -2,7 +2,8 @@
 they are only looked at, with their history."""
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyMixin
+from complaints.admin import TicketRowsAdmin
+from core.admin import ReadOnlyHistoryAdmin, ReadOnlyMixin
 
 from .models import OutageCall, OutageEvent
 
@@ -17,7 +18,7 @@ class OutageEventAdmin(ReadOnlyMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(OutageCall)
-class OutageCallAdmin(ReadOnlyAdmin):
+class OutageCallAdmin(TicketRowsAdmin):
     list_display = ["ticket", "event", "created_at", "notified_at"]
     list_select_related = ["ticket", "event"]
     raw_id_fields = ["ticket", "event"]

@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
+from complaints.admin import TicketRowsAdmin
+from core.admin import ReadOnlyHistoryAdmin
 from sla.forms import HolidayImportForm
 from sla.models import CalendarDay, CalendarYear, Clock, ClockPolicy
 
@@ -103,7 +104,7 @@ class ClockPolicyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Clock)
-class ClockAdmin(ReadOnlyAdmin):
+class ClockAdmin(TicketRowsAdmin):
     list_display = ["ticket", "name", "state", "started_at", "warn_at", "due_at", "completed_at", "calendar_known"]
     list_filter = ["state", "name", "calendar_known"]
     search_fields = ["ticket__number"]

@@ -119,9 +119,10 @@ def test_concluding_archives_the_report_closes_its_tasks_and_empties_the_queues(
     _issue(report, users, units, unit="XG-A1")  # the county above the station
     s.ticket_contact(ticket=report.number, actor=users["discipline"], method="phone")
     assert report.number in client_for("discipline").get(reverse("complaints:my_work")).content.decode()
+    conclusion = "经查属实，已给予当事人通报批评"
     done = s.report_conclude(ticket=report.number, actor=users["discipline"], substantiated=True,
-                             conclusion="经查属实，已给予当事人通报批评")
-    assert (done.status, done.substantiated, done.reply_text) == (Status.ARCHIVED, True, "经查属实，已给予当事人通报批评")
+                             conclusion=conclusion)
+    assert (done.status, done.substantiated, done.reply_text) == (Status.ARCHIVED, True, conclusion)
     assert done.closed_at is not None
     assert not InvestigationTask.objects.filter(closed_at__isnull=True).exists()
     assert done.events.filter(action="investigation_closed").count() == 1
