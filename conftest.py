@@ -113,14 +113,14 @@ def admin_web(client_for):
 
 @pytest.fixture
 def client_as(users):
-    """client_as("station_a") → an API client sending that user's token, as an integration would."""
-    from rest_framework.authtoken.models import Token
+    """client_as("station_a") → an API client sending a token issued to that user, as an integration would."""
     from rest_framework.test import APIClient
 
+    from accounts.tokens import issue
+
     def make(name):
-        token, _ = Token.objects.get_or_create(user=users[name])
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue(users[name])[1]}")
         return client
 
     return make

@@ -1,5 +1,6 @@
 """Units (a tree) and users (one unit, roles as Django groups). Group permissions are edited in
-Django's own group admin; locked-out logins are unlocked in django-axes' admin (访问尝试)."""
+Django's own group admin; locked-out logins are unlocked in django-axes' admin (访问尝试); API
+tokens are listed and revoked (deleted) in 接口令牌 — a token is never shown there, only its prefix."""
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, Unit, User
+from accounts.models import ApiToken, Role, Unit, User
 from core.admin import ReadOnlyHistoryAdmin
 
 
@@ -98,7 +99,7 @@ class UserAdmin(ReadOnlyHistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserAddForm
     list_display = ["username", "first_name", "unit", "roles", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "groups", SubtreeFilter]
+    list_filter = ["is_active", "is_staff", "is_integration", "groups", SubtreeFilter]
     search_fields = ["username", "first_name", "last_name", "email", "unit__name", "unit__code"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
@@ -107,7 +108,7 @@ class UserAdmin(ReadOnlyHistoryAdmin, DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("first_name", "last_name", "email", "phone")}),
         (_("单位与角色"), {"fields": ("unit", "groups")}),
-        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
+        (_("状态"), {"fields": ("is_active", "is_integration", "is_staff", "is_superuser", "user_permissions")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -138,3 +139,27 @@ class UserAdmin(ReadOnlyHistoryAdmin, DjangoUserAdmin):
             user.save(update_fields=["is_active"])
             count += 1
         self.message_user(request, f"已停用 {count} 个账号")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Everyone's live and expired tokens; deleting one revokes it. Tokens are issued only by
+    signing in at /api/v1/auth/token/ (the string is shown once, to its owner)."""
+
+    list_display = ["prefix", "user", "created", "expiry"]
+    list_filter = ["user__is_integration", "created", "expiry"]
+    search_fields = ["user__username", "user__first_name", "token_key"]
+    list_select_related = ["user"]
+    fields = ["user", "prefix", "created", "expiry"]
+    readonly_fields = fields
+    actions = ["delete_selected"]
+
+    @admin.display(description=_("令牌前缀"))
+    def prefix(self, obj):
+        return obj.prefix
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

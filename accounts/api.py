@@ -3,14 +3,15 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
-from accounts.models import Role, Unit, UnitKind
-from complaints.api.base import E400, E429, LANG_PARAM, READ_ERRORS, ApiView
+from accounts import tokens
+from accounts.models import ApiToken, Role, Unit, UnitKind
+from complaints.api.base import E400, E429, LANG_PARAM, READ_ERRORS, ApiView, check_id
 from core.api import error_response
+from core.errors import NotFound
 
 TAG_AUTH, TAG_REFERENCE = "认证", "参考数据"
 
@@ -22,7 +23,23 @@ class TokenInSerializer(serializers.Serializer):
 
 
 class TokenOutSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="访问令牌；之后的请求带请求头 Authorization: Token <token>")
+    token = serializers.CharField(help_text="访问令牌(只此一次显示，系统只保存其摘要)；"
+                                            "之后的请求带请求头 Authorization: Token <token>")
+    expiry = serializers.DateTimeField(allow_null=True, help_text="令牌失效时间；集成账号的令牌为 null(不过期)")
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    prefix = serializers.CharField(read_only=True, help_text="令牌的前 8 位，用于辨认；不能用来访问")
+    current = serializers.SerializerMethodField(help_text="是否为本次请求所用的令牌")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "created", "expiry", "current"]
+        extra_kwargs = {"created": {"help_text": "签发时间"},
+                        "expiry": {"help_text": "失效时间；null 表示不过期(集成账号)"}}
+
+    def get_current(self, token) -> bool:
+        return getattr(self.context["request"].auth, "pk", None) == token.pk
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -56,7 +73,9 @@ class TokenObtainApi(ApiView):
 
     @extend_schema(
         tags=[TAG_AUTH], summary="获取访问令牌", operation_id="auth_token_create", auth=[],
-        description="用登录名和密码换取令牌。同一用户重复获取得到同一令牌；管理员可在后台签发或吊销令牌。"
+        description="用登录名和密码换取令牌。每次获取签发一个新令牌：个人账号的令牌在业务参数 api_token_days"
+                    "(默认 30 天)后失效，管理员标记的集成账号的令牌不过期；修改密码或停用账号即吊销该用户的全部令牌。"
+                    "本人可在 /api/v1/auth/tokens/ 查看和吊销自己的令牌，管理员在后台管理全部令牌。"
                     "登录失败次数过多会被锁定(429)；请求过于频繁答复 429 并带 Retry-After。",
         request=TokenInSerializer, parameters=[LANG_PARAM],
         examples=[OpenApiExample("督办人员", value={"username": "zhangsan", "password": "（您的密码）"},
@@ -73,8 +92,28 @@ class TokenObtainApi(ApiView):
                                   headers={"Retry-After": str(seconds)})
         if user is None:
             return error_response(400, "invalid_credentials", "用户名或密码错误")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        instance, token = tokens.issue(user)
+        return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)
+
+
+class TokenListApi(ApiView):
+    @extend_schema(tags=[TAG_AUTH], summary="我的令牌", operation_id="auth_tokens_list", parameters=[LANG_PARAM],
+                   description="当前用户仍有效的接口令牌(只显示前 8 位)，新签发的在前。",
+                   responses={200: ApiTokenSerializer(many=True), **READ_ERRORS})
+    def get(self, request):
+        rows = tokens.live_tokens(request.user)
+        return Response(ApiTokenSerializer(rows, many=True, context={"request": request}).data)
+
+
+class TokenRevokeApi(ApiView):
+    @extend_schema(tags=[TAG_AUTH], summary="吊销我的令牌", operation_id="auth_tokens_destroy",
+                   parameters=[LANG_PARAM],
+                   description="吊销当前用户自己的一个令牌(可以是本次请求所用的，即退出)；别人的令牌答复 404。",
+                   responses={204: None, **READ_ERRORS})
+    def delete(self, request, pk):
+        if not tokens.revoke(request.user, check_id(str(pk))):
+            raise NotFound("令牌不存在或已失效")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(ApiView):

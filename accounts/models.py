@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken, AuthTokenManager
+from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
 
@@ -93,11 +95,32 @@ class User(AbstractUser):
     unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="users")
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    is_integration = models.BooleanField(
+        _("集成账号"), default=False,
+        help_text=_("供其他系统调用接口的账号：其接口令牌不过期。个人账号的令牌按业务参数 api_token_days 过期"))
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_integration = user.__dict__.get("is_integration")
+        return user
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_set = True  # every path: own change, the admin's, a reset, manage.py changepassword
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from accounts.tokens import revoke_after_save
+
+        revoke_after_save(self, password_set=getattr(self, "_password_set", False),
+                          was_integration=getattr(self, "_loaded_integration", None))
+        self._password_set, self._loaded_integration = False, self.is_integration
 
     @property
     def role_codes(self) -> frozenset[str]:
@@ -108,3 +131,31 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds one of `roles`; an active superuser holds them all (as with has_perm)."""
         return (self.is_active and self.is_superuser) or bool(self.role_codes.intersection(roles))
+
+
+class ApiTokenManager(AuthTokenManager):
+    def get_queryset(self):
+        # knox authenticates with .filter(token_key=…).select_related("user"): every API call then
+        # has the user's unit too, which scoping reads at once.
+        return super().get_queryset().select_related("user__unit__parent")
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 digest and its first characters are stored.
+    The digest is not the primary key here so that a token can be revoked by a short id."""
+
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True, editable=False)
+    objects = ApiTokenManager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.token_key[:8]}…"
+
+    @property
+    def prefix(self) -> str:
+        """What identifies the token to its owner (the first 8 characters), never enough to use it."""
+        return self.token_key[:8]

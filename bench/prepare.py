@@ -19,9 +19,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Unit, UnitKind, User  # noqa: E402
+from accounts.tokens import issue  # noqa: E402
 from complaints.permissions import ticket_scope  # noqa: E402
 
 HANDLER, AGENT, VIEWER = "station_a", "agent", "viewer"
@@ -37,7 +37,7 @@ def url(name, *args):
 def main():
     rnd = random.Random(5)
     users = {u.username: u for u in User.objects.filter(username__in=[HANDLER, AGENT, VIEWER])}
-    tokens = {name: Token.objects.get_or_create(user=user)[0].key for name, user in users.items()}
+    tokens = {name: issue(user)[1] for name, user in users.items()}
     handler = users[HANDLER]
     scope = ticket_scope(handler)
     with connection.cursor() as cur:

@@ -36,8 +36,7 @@ def _report(request):
 @pytest.fixture
 def world(db, users, units, make_ticket):
     """Tickets in several states for the supervisor to act on, and the token it sends."""
-    from rest_framework.authtoken.models import Token
-
+    from accounts.tokens import issue
     from complaints.services import ticket_contact, ticket_dispatch, ticket_reply, ticket_review
 
     # The Django test client keeps the test transaction's connection open across requests;
@@ -57,8 +56,7 @@ def world(db, users, units, make_ticket):
         method="phone"), actor=users["station_a"], substantiated=False, cause="c", measures="m", reply_text="r"),
         actor=users["supervisor"], approved=True)
     tickets += [dispatched, contacted, replied, reviewed]
-    token, _ = Token.objects.get_or_create(user=users["supervisor"])
-    yield {"numbers": itertools.cycle([t.number for t in tickets]), "token": token.key}
+    yield {"numbers": itertools.cycle([t.number for t in tickets]), "token": issue(users["supervisor"])[1]}
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 

@@ -117,9 +117,10 @@ def test_user_history_cannot_be_reverted_from_the_admin(admin_web, users):
 
 def test_admin_groups_and_token_and_axes_are_registered():
     from axes.models import AccessAttempt
-    from rest_framework.authtoken.models import TokenProxy
 
-    for model in (Group, TokenProxy, AccessAttempt, Unit, User):
+    from accounts.models import ApiToken
+
+    for model in (Group, ApiToken, AccessAttempt, Unit, User):
         assert admin.site.is_registered(model), model
 
 

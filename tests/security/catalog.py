@@ -50,6 +50,8 @@ CATALOG: dict[str, Route] = {
     "api-schema": Route("api"),
     "api-docs": Route("api"),
     "api-token": Route("api", methods=("POST",)),
+    "api-tokens": Route("api", "own"),
+    "api-token-revoke": Route("api", "own", ("DELETE",)),
     "api-me": Route("api"),
     "api-units": Route("api"),
     "api-categories": Route("api"),
@@ -108,6 +110,8 @@ CATALOG: dict[str, Route] = {
     "outages:frequent": Route("page"),
     "outages:intake_match": Route("page"),  # events for the form's address / account; reads no ticket
     "outages:intake_call": Route("page", methods=("POST",)),  # intake of an outage enquiry
+    "accounts:tokens": Route("page", "own"),
+    "accounts:token_revoke": Route("page", "own", ("POST",)),
     "notifications:list": Route("page", "own"),
     "notifications:mark_all_read": Route("page", "own", ("POST",)),
     "notifications:open": Route("page", "own", ("POST",)),
@@ -139,6 +143,7 @@ def project_patterns():
 #   policy  — shows customer data, links, timeline or attachments, and only through complaints.policy
 #             (those fields are method fields that call it; the matrix test renders them as every role)
 SERIALIZERS: dict[str, str] = {
+    "accounts.api.ApiTokenSerializer": "plain",  # the user's own tokens: a prefix and dates
     "accounts.api.MeSerializer": "plain",
     "accounts.api.TokenInSerializer": "input",
     "accounts.api.TokenOutSerializer": "plain",

@@ -101,21 +101,21 @@ def test_two_handlers_replying_at_once_one_wins(make_ticket, units, users):
 
 
 def test_two_api_clients_at_once_one_gets_409(make_ticket, units, users):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from accounts.tokens import issue
+
     ticket = make_ticket()
+    keys = {name: issue(users[name])[1] for name in ("lead", "supervisor")}
 
     def dispatch(name, unit):
         def call():
             client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user__username=name).key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {keys[name]}")
             return client.post(f"/api/v1/tickets/{ticket.number}/dispatch/",
                                {"unit": unit, "version": ticket.version}, format="json")
         return call
 
-    for name in ("lead", "supervisor"):
-        Token.objects.get_or_create(user=users[name])
     results, errors = run_together(dispatch("lead", "GS-A1-1"), dispatch("supervisor", "GS-B1-1"))
     assert errors == [None, None]
     codes = sorted(r.status_code for r in results)
@@ -166,10 +166,11 @@ def test_ten_identical_idempotent_intakes_make_one_ticket(users, category):
 
 
 def test_ten_identical_idempotent_api_posts_make_one_ticket(users, category):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    key = Token.objects.get_or_create(user=users["agent"])[0].key
+    from accounts.tokens import issue
+
+    key = issue(users["agent"])[1]
     body = {"channel": "95598_phone", "kind": "complaint", "customer": {"name": "并发客户", "phone": "13900000000"},
             "description": "并发受理", "category": category.code}
     barrier = threading.Barrier(10)

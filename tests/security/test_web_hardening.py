@@ -65,8 +65,9 @@ def test_page_form_with_the_token_works(users, units, make_ticket):
 
 
 def test_api_with_session_needs_csrf_but_token_clients_do_not(users, units, make_ticket):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from accounts.tokens import issue
 
     ticket = make_ticket()
     url = reverse("api-ticket-dispatch", args=[ticket.number])
@@ -76,7 +77,7 @@ def test_api_with_session_needs_csrf_but_token_clients_do_not(users, units, make
     ticket.refresh_from_db()
     assert ticket.status == "registered"
     integration = APIClient(enforce_csrf_checks=True)
-    integration.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users['lead']).key}")
+    integration.credentials(HTTP_AUTHORIZATION=f"Token {issue(users['lead'])[1]}")
     assert integration.post(url, {"unit": "GS-A1-1"}, format="json").status_code == 200
 
 
