@@ -1,7 +1,7 @@
 """Start-up checks: a configuration the application cannot honour stops it (every manage.py
 command, so `runsystem` and `migrate` too) instead of running with the wrong client addresses."""
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -23,3 +23,13 @@ def trusted_proxy_count_check(app_configs=None, **kwargs):
     if getattr(settings, "AXES_CLIENT_IP_CALLABLE", None) != "core.clientip.client_ip":
         errors.append(Error("AXES_CLIENT_IP_CALLABLE must be core.clientip.client_ip", id="core.E004"))
     return errors
+
+
+@register()
+def libmagic_check(app_configs=None, **kwargs):
+    from core import filecheck
+
+    if filecheck.magic is None:
+        return [Warning("libmagic is not installed (apt-get install libmagic1): uploads are recognised by their "
+                        "first bytes only, then checked by structure as usual", id="core.W001")]
+    return []

@@ -559,7 +559,7 @@ class AssignSerializer(serializers.Serializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(max_length=200, allow_empty_file=False,
-                                 help_text="jpg、png、pdf、mp3、wav、txt、docx、xlsx，内容须与扩展名一致")
+                                 help_text="jpg、png、pdf、mp3、amr、wav、txt、docx、xlsx，内容须与扩展名一致")
 
 
 class TicketFilterSerializer(serializers.Serializer):

@@ -47,8 +47,7 @@ def ticket_onsite_investigation(*, ticket, actor, investigators: str, visited_at
                                fields={"visited_at": [gettext("调查时间不能晚于当前时间")]})
     if not photos:
         raise ValidationFailed(gettext("请上传现场照片"), fields={"photos": [gettext("请上传现场照片")]})
-    checked = [(upload, *checked_upload(upload, field="photos", types=PHOTO_TYPES, kinds="jpg、png"))
-               for upload in photos]
+    checked = [checked_upload(upload, field="photos", types=PHOTO_TYPES, kinds="jpg、png") for upload in photos]
 
     def change(t: Ticket):
         now = timezone.now()

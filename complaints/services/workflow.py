@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -30,6 +31,7 @@ from complaints.models import (
     TicketEvent,
 )
 from complaints.permissions import ticket_scope
+from core import filecheck
 from core.config import setting
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sla.services import clock_extend, clocks_on
@@ -499,50 +501,43 @@ def ticket_change_finding(*, ticket, actor, substantiated: bool, reason: str, ex
 
 ALLOWED_UPLOAD_TYPES = {
     "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "application/pdf": (".pdf",),
-    "audio/mpeg": (".mp3",), "audio/wav": (".wav",), "text/plain": (".txt",),
+    "audio/mpeg": (".mp3",), "audio/amr": (".amr",), "audio/wav": (".wav",), "text/plain": (".txt",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
 }
-_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"%PDF": "application/pdf",
-          b"ID3": "audio/mpeg", b"RIFF": "audio/wav", b"PK\x03\x04": "zip"}
-
-
-def _sniff(head: bytes, declared: str) -> str | None:
-    for magic, kind in _MAGIC.items():
-        if head.startswith(magic):
-            return declared if kind == "zip" and declared.endswith((".document", ".sheet")) else kind
-    if declared == "text/plain" and b"<" not in head[:512].lower().replace(b"&lt;", b""):
-        return "text/plain"
-    return None
 
 
 def checked_upload(upload, *, field: str = "file", types: dict = ALLOWED_UPLOAD_TYPES,
-                   kinds: str = "jpg、png、pdf、mp3、wav、txt、docx、xlsx") -> tuple[str, str]:
-    """(stored name, content type) of an upload whose type matches by extension and content and
-    whose size is within the limit; else ValidationFailed on `field`."""
+                   kinds: str = "jpg、png、pdf、mp3、amr、wav、txt、docx、xlsx") -> tuple:
+    """(file to store, stored name, content type) of an upload whose type matches by extension and
+    by content (core.filecheck: structure, no scripts or executables; an image becomes its pixels
+    re-encoded) and whose size is within the limit; else ValidationFailed on `field`."""
     name = (upload.name or "file")[-200:]
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         message = gettext("附件不能超过%(mb)sMB") % {"mb": mb}
         raise ValidationFailed(message, fields={field: [message]})
-    head = upload.read(2048)
-    upload.seek(0)
     declared = next((ct for ct, exts in types.items() if name.lower().endswith(exts)), None)
-    if declared is None or _sniff(head, declared) != declared:
-        message = gettext("只能上传 %(kinds)s 文件，且内容须与扩展名一致") % {"kinds": kinds}
-        raise ValidationFailed(message, fields={field: [message]})
-    return name, declared
+    try:
+        if declared is None:
+            raise filecheck.Refused(gettext("只能上传 %(kinds)s 文件，且内容须与扩展名一致") % {"kinds": kinds})
+        upload.seek(0)
+        cleaned = filecheck.check(upload.read(), declared, kinds)
+        upload.seek(0)
+    except filecheck.Refused as refused:
+        raise ValidationFailed(refused.message, fields={field: [refused.message]}) from None
+    return (upload if cleaned is None else ContentFile(cleaned, name=name)), name, declared
 
 
 def store_upload(ticket: Ticket, actor, upload, name: str, content_type: str) -> Attachment:
-    """Write a checked upload as the ticket's attachment (inside the caller's action)."""
+    """Write a checked upload (checked_upload's file) as the ticket's attachment (inside the caller's action)."""
     return Attachment.objects.create(ticket=ticket, file=upload, name=name, content_type=content_type,
                                      size=upload.size, uploaded_by=actor)
 
 
 def attachment_add(*, ticket, actor, upload) -> Attachment:
     """Store an evidence file: type checked by extension and content, size limited."""
-    name, declared = checked_upload(upload)
+    upload, name, declared = checked_upload(upload)
     holder = {}
 
     def change(t: Ticket):

@@ -14,6 +14,7 @@ from complaints.services import (
     ticket_review,
     ticket_withdraw,
 )
+from tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +193,7 @@ def test_12398_complaint_through_every_step_via_the_api(client_as, users):
     act(supervisor, "callback", {"result": "unsatisfied", "note": "仍不满意"})
     act(station, "contact", {"method": "visit"})
     # Unsatisfied with a 12398 complaint: the on-site investigation is recorded before the reply.
-    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场.jpg", samples.jpeg(), content_type="image/jpeg")
     visit = station.post(f"/api/v1/tickets/{number}/onsite-investigation/", {
         "investigators": "张承办", "visited_at": timezone.now().isoformat(), "findings": "上门核实，当面致歉",
         "photos": [photo]}, format="multipart")

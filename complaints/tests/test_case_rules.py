@@ -19,6 +19,7 @@ from complaints.services import (
 from notifications.models import Notification
 from sla.models import ClockName
 from sla.workcal import TZ
+from tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +238,7 @@ def test_reopened_clock_past_due_is_left_to_the_sweep(contacted, users):
 
 # --- rule 4: on-site investigation -------------------------------------------------------------
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+PNG = samples.png()
 
 
 def _photo(name="现场.png"):

@@ -9,6 +9,7 @@ from complaints.models import Attachment, ExtensionRequest, Status, SupervisionO
 from complaints.services import (
     ticket_extension_request,
 )
+from tests import samples
 
 pytestmark = pytest.mark.django_db
 STALE = "该工单已被他人修改，请刷新后重试"
@@ -227,7 +228,7 @@ def test_missing_version_is_conflict(client, users, units, make_ticket):
 def test_attachment_upload_and_download(client, users, dispatched, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     client.force_login(users["station_a"])
-    upload = SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    upload = SimpleUploadedFile("现场照片.png", samples.png(), content_type="image/png")
     response = client.post(reverse("complaints:attachment_upload", args=[dispatched.number]), {"file": upload})
     assert response.status_code == 302
     attachment = Attachment.objects.get(ticket=dispatched)
