@@ -119,7 +119,7 @@ def investigation_answer(*, task_id, actor, findings: str, files=()) -> Investig
     if len(files) > MAX_FILES:
         message = gettext("附件最多 %(n)s 个") % {"n": MAX_FILES}
         raise ValidationFailed(message, fields={"files": [message]})
-    checked = [(upload, *checked_upload(upload, field="files")) for upload in files]
+    checked = [checked_upload(upload, field="files") for upload in files]
     with transaction.atomic():
         report = Ticket.objects.select_for_update().get(pk=visible.ticket_id)
         task = InvestigationTask.objects.select_for_update().select_related("unit").get(pk=visible.pk)
