@@ -11,6 +11,7 @@ read with a library that knows it:
   executable inside by name or by content, no macros or ActiveX/OLE binaries, no zip bomb;
 - WAV by the standard library's wave reader, AMR frame by frame (RFC 4867 storage format), MP3 by
   libmagic alone;
+- text: decodes as UTF-8, UTF-16 or GB18030, no control characters, no markup;
 - images and recordings must not carry HTML or script a browser could be talked into running.
 
 Without libmagic on the machine (python-magic cannot load it) the built-in first-bytes table stands
@@ -37,7 +38,6 @@ MAX_PDF_OBJECTS = 200_000
 MAGIC_NAMES = {
     "image/jpeg": {"image/jpeg"}, "image/png": {"image/png"}, "application/pdf": {"application/pdf"},
     "audio/mpeg": {"audio/mpeg"}, "audio/amr": {"audio/amr"}, "audio/wav": {"audio/x-wav", "audio/wav"},
-    "text/plain": {"text/plain"},
     # libmagic names an OOXML package by its first entries; other writers order them differently.
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"},
@@ -62,6 +62,9 @@ _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|
                      re.IGNORECASE)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 class Refused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -81,8 +84,13 @@ def sniff(data: bytes) -> str | None:
 def check(data: bytes, declared: str, kinds: str) -> bytes | None:
     """Refused (with a message for the user) unless `data` is a harmless file of type `declared`.
     Returns the bytes to store instead of `data` (images: the pixels re-encoded), or None."""
+    mismatch = Refused(gettext("只能上传 %(kinds)s 文件，且内容须与扩展名一致") % {"kinds": kinds})
+    if declared == "text/plain":  # libmagic cannot tell a one-word note from binary: decoded instead
+        if not _is_plain_text(data):
+            raise mismatch
+        return None
     if sniff(data) not in MAGIC_NAMES.get(declared, ()):
-        raise Refused(gettext("只能上传 %(kinds)s 文件，且内容须与扩展名一致") % {"kinds": kinds})
+        raise mismatch
     if declared.startswith(("image/", "audio/")) and _MARKUP.search(data):
         raise Refused(gettext("文件中夹带了网页或脚本内容，已拒收"))
     if declared in ("image/jpeg", "image/png"):
@@ -95,9 +103,20 @@ def check(data: bytes, declared: str, kinds: str) -> bytes | None:
         _check_wav(data)
     elif declared == "audio/amr":
         _check_amr(data)
-    elif declared == "text/plain" and b"<" in data[:512].lower().replace(b"&lt;", b""):
-        raise Refused(gettext("只能上传 %(kinds)s 文件，且内容须与扩展名一致") % {"kinds": kinds})
     return None
+
+
+def _is_plain_text(data: bytes) -> bool:
+    """Text in UTF-8, UTF-16 with its BOM or GB18030 (Chinese Windows), no control characters, no
+    markup a browser would render."""
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not _CONTROL.search(text) and "<" not in text[:512].replace("&lt;", "")
+    return False
 
 
 def _pixels_only(data: bytes, fmt: str) -> bytes:

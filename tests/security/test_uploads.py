@@ -226,3 +226,17 @@ def test_a_machine_without_libmagic_is_warned_at_start_up(monkeypatch):
     assert libmagic_check() == []
     monkeypatch.setattr(filecheck, "magic", None)
     assert [w.id for w in libmagic_check()] == ["core.W001"]
+
+
+@pytest.mark.parametrize("content", [b"x", "现场情况说明：电压偏低".encode("gb18030"), "笔录".encode("utf-16"),
+                                     "\ufeff笔录".encode()], ids=["one letter", "gb18030", "utf-16", "utf-8 bom"])
+def test_short_and_chinese_windows_text_notes_are_accepted(dispatched, users, content):
+    attachment = attachment_add(ticket=dispatched(), actor=users["station_a"],
+                                upload=SimpleUploadedFile("笔录.txt", content))
+    assert attachment.content_type == "text/plain"
+
+
+def test_text_with_control_characters_is_not_text(dispatched, users):
+    with pytest.raises(ValidationFailed, match="内容须与扩展名一致"):
+        attachment_add(ticket=dispatched(), actor=users["station_a"],
+                       upload=SimpleUploadedFile("notes.txt", b"MZ\x90\x00\x03\x00"))
