@@ -25,6 +25,9 @@ def _fresh_caches(settings):
     config.clear_cache()
     policies.clear_cache()
     routing.clear_cache()
+    from risk import features
+
+    features.clear_cache()
     calendar._state["national"] = None
     yield
 

@@ -307,7 +307,7 @@ def ticket_detail(user, number: str) -> Ticket:
 
     qs = (Ticket.objects.select_related("category", "category__parent", "unit", "intake_unit", "handler",
                                         "created_by", "service_area", "service_area__unit", "followup",
-                                        "followup__by")
+                                        "followup__by", "risk")
           .prefetch_related(
               Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")),
               Prefetch("clocks", queryset=Clock.objects.order_by("started_at", "id")),

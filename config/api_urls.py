@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("reports.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("outages.api_urls")),
+    path("", include("risk.api_urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "outages",
+    "risk",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
     # Monthly, the 1st at 03:30: personal data of archived tickets past the retention period.
     "purge-personal-data": {"task": "complaints.tasks.purge_personal_data_task",
                             "schedule": crontab(day_of_month="1", hour="3", minute="30")},
+    "risk-sweep": {"task": "risk.tasks.risk_sweep_task", "schedule": 600.0},
 }
 REPORTS_EXPORT_ASYNC_THRESHOLD = env.int("REPORTS_EXPORT_ASYNC_THRESHOLD", default=5000)
 

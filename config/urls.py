@@ -18,4 +18,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("outages/", include("outages.urls")),
+    path("risk/", include("risk.urls")),
 ]

@@ -31,6 +31,8 @@ from complaints.policy import customer_view, visible_attachments, visible_events
 from complaints.services import allowed_actions
 from complaints.services.workflow import event_label
 from core.choices import labels
+from risk.selectors import risk_view
+from risk.serializers import TicketRiskSerializer
 from sla.models import ClockName, ClockState
 from sla.states import BREACHED, WARNING, labelled
 
@@ -287,6 +289,7 @@ class TicketDetailSerializer(TicketListSerializer):
                                                       help_text="举报的调查任务及各单位的答复(仅举报件)")
     allowed_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
+    risk = serializers.SerializerMethodField(help_text="投诉风险：分数、等级与构成因素(已办结工单为 null)")
 
     @extend_schema_field(LinkSerializer(many=True))
     def get_links(self, obj):
@@ -303,6 +306,10 @@ class TicketDetailSerializer(TicketListSerializer):
 
     def get_allowed_actions(self, obj) -> list[str]:
         return allowed_actions(self.context["request"].user, obj)
+
+    @extend_schema_field(TicketRiskSerializer(allow_null=True))
+    def get_risk(self, obj):
+        return risk_view(obj)
 
 
 # --- inputs -------------------------------------------------------------------------------

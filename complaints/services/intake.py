@@ -29,6 +29,7 @@ from complaints.models import (
 )
 from core.config import setting
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from risk.services import risk_after_action
 from sla.models import Clock
 from sla.services import clocks_for_new_ticket
 
@@ -285,6 +286,7 @@ def _insert(actor, chunk: list[_Pending], now: datetime) -> None:
             model.objects.bulk_create([row for item in chunk for row in item.written[name]])
         IdempotencyKey.objects.bulk_create([IdempotencyKey(user=actor, key=item.key, ticket=item.ticket)
                                             for item in chunk if item.key])
+        risk_after_action(tickets)  # first score (risk app)
     for item in chunk:
         # What was written with the ticket, so a caller can show it without reading it back
         # (complaints.selectors.ticket_as_written).

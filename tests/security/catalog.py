@@ -78,6 +78,9 @@ CATALOG: dict[str, Route] = {
     "api-outages": Route("api", "none", ("GET", "POST")),
     "api-outage-detail": Route("api", "none", ("GET", "PATCH")),
     "api-outage-restore": Route("api", "none", ("POST",)),
+    # API: risk (risk app)
+    "api-risk": Route("api", "list"),
+    "api-risk-follow-up": Route("api", "none", ("POST",)),  # each number checked by the transition service
     # pages
     "complaints:intake": Route("page", methods=("GET", "POST")),
     "complaints:earlier": Route("page", "list"),
@@ -115,6 +118,8 @@ CATALOG: dict[str, Route] = {
     "notifications:list": Route("page", "own"),
     "notifications:mark_all_read": Route("page", "own", ("POST",)),
     "notifications:open": Route("page", "own", ("POST",)),
+    "risk:list": Route("page", "list"),
+    "risk:follow_up": Route("page", "none", ("POST",)),  # each number checked by the transition service
 }
 
 
@@ -208,12 +213,17 @@ SERIALIZERS: dict[str, str] = {
     "outages.api.OutageSerializer": "plain",  # an event: areas, cause, times; no customer
     "outages.serializers.OutageBriefSerializer": "plain",
     "outages.serializers.TicketIntakeResultSerializer": "policy",  # TicketDetailSerializer + the matched events
+    "risk.api.RiskFollowUpInSerializer": "input",
+    "risk.api.RiskFollowUpOutSerializer": "plain",
+    "risk.api.RiskRowSerializer": "plain",  # number, unit, category, score and factor labels; no customer data
+    "risk.serializers.RiskFactorSerializer": "plain",
+    "risk.serializers.TicketRiskSerializer": "plain",  # score and factor labels; no customer data
     "sla.api.WorkingDaysOutSerializer": "plain",
 }
 # Field names that carry a customer's identity or point at other records of the same customer.
 PERSONAL_FIELDS = frozenset({"customer", "customer_name", "customer_phone", "phone", "account_no", "address",
                              "links", "timeline", "events", "attachments", "accountabilities"})
-PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "sla", "outages")
+PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "risk", "sla", "outages")
 
 
 def project_serializers() -> dict[str, type]:

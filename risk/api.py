@@ -1,0 +1,84 @@
+"""/api/v1/risk/: the risk list (open tickets with a level, highest score first) and bulk follow-up."""
+from django.urls import reverse
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from complaints.api.base import E403, LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView
+from core.errors import PermissionDenied
+
+from . import selectors, services
+from .scoring import explain
+from .serializers import RiskFactorSerializer
+from .views import LIST_PERMS, parse_levels
+
+TAG_RISK = "投诉风险"
+
+
+class RiskRowSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    url = serializers.SerializerMethodField(help_text="工单详情 API")
+    status = serializers.CharField(help_text="工单状态")
+    unit = serializers.CharField(source="unit.code", default=None, allow_null=True, help_text="承办单位编码")
+    category = serializers.CharField(source="category.code", default=None, allow_null=True, help_text="分类编码")
+    received_at = serializers.DateTimeField(help_text="受理时间")
+    score = serializers.IntegerField(source="risk.score", help_text="风险分")
+    level = serializers.CharField(source="risk.level", help_text="风险等级 yellow / orange / red")
+    factors = serializers.SerializerMethodField(help_text="构成风险分的因素")
+    followed_up_at = serializers.DateTimeField(source="risk.followed_up_at", allow_null=True, help_text="最近跟进时间")
+
+    def get_url(self, obj) -> str:
+        return reverse("api-ticket-detail", args=[obj.number])
+
+    @staticmethod
+    def get_factors(obj) -> list:
+        return RiskFactorSerializer(explain(obj.risk.factors), many=True).data
+
+
+class RiskPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class RiskListApi(ApiView):
+    @extend_schema(tags=[TAG_RISK], summary="风险工单", operation_id="risk_list",
+                   description="本单位及下级单位在办工单中达到黄色及以上风险等级的，按风险分从高到低。"
+                               "`level` 可选 red / orange / yellow(逗号分隔)。",
+                   parameters=[LANG_PARAM, OpenApiParameter("level", OpenApiTypes.STR),
+                               OpenApiParameter("page", OpenApiTypes.INT)],
+                   responses={200: RiskRowSerializer(many=True), **READ_ERRORS, **E403})
+    def get(self, request):
+        if not any(request.user.has_perm(p) for p in LIST_PERMS):
+            raise PermissionDenied(gettext("您的角色无权查看风险工单"))
+        paginator = RiskPagination()
+        qs = selectors.risk_list(request.user, levels=parse_levels(request.query_params.get("level", "")))
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(RiskRowSerializer(page, many=True).data)
+
+
+class RiskFollowUpInSerializer(serializers.Serializer):
+    numbers = serializers.ListField(child=serializers.CharField(max_length=20), max_length=services.MAX_FOLLOW_UP,
+                                    help_text="工单编号")
+    content = serializers.CharField(max_length=2000, help_text="督办内容")
+
+
+class RiskFollowUpOutSerializer(serializers.Serializer):
+    results = serializers.DictField(child=serializers.CharField(),
+                                    help_text="工单编号 → ok / not_found / invalid_transition")
+
+
+class RiskFollowUpApi(ApiView):
+    @extend_schema(tags=[TAG_RISK], summary="批量跟进督办", operation_id="risk_follow_up",
+                   description="对选中的风险工单各发出一张督办单(逐张校验范围、状态与权限)，并记为已跟进。",
+                   parameters=[LANG_PARAM], request=RiskFollowUpInSerializer,
+                   responses={200: RiskFollowUpOutSerializer, **WRITE_ERRORS})
+    def post(self, request):
+        data = RiskFollowUpInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = services.risk_follow_up(actor=request.user, numbers=data.validated_data["numbers"],
+                                          content=data.validated_data["content"])
+        return Response({"results": results})

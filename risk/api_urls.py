@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("risk/", api.RiskListApi.as_view(), name="api-risk"),
+    path("risk/follow-up/", api.RiskFollowUpApi.as_view(), name="api-risk-follow-up"),
+]

@@ -1,0 +1,143 @@
+"""What the points model counts, gathered for many open tickets at once: a handful of grouped
+queries per chunk of tickets, never one per ticket."""
+import time
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from complaints.models import OPEN_STATUSES, Callback, Channel, Kind, Mood, Ticket
+from core.config import setting
+from sla.models import Clock, ClockState
+
+HISTORY_DAYS = 365  # "in the last 12 months"
+TICKET_FIELDS = ("id", "kind", "channel", "mood", "is_repeat", "is_escalated", "chase_count", "category_id",
+                 "account_no", "customer_phone", "received_at")
+# A customer's history never counts misconduct reports: an ordinary ticket's viewers must not
+# learn that its customer filed one (complaints.policy).
+HISTORY = ~Q(kind=Kind.REPORT)
+COMPLAINT = Q(kind=Kind.COMPLAINT)
+REGULATOR = Q(channel=Channel.REGULATOR_12398)
+
+
+def customer_key(account_no: str, phone: str) -> tuple[str, str] | None:
+    """A customer is their account number (户号) when known, else their phone."""
+    account_no, phone = (account_no or "").strip(), (phone or "").strip()
+    if account_no:
+        return ("a", account_no)
+    if phone:
+        return ("p", phone)
+    return None
+
+
+def history_counts(keys: set[tuple[str, str]], since: datetime, until: datetime | None = None) -> dict:
+    """key → {"complaints": n, "regulator": n} over tickets received in [since, until) — two
+    grouped queries (by account number; by phone for tickets without one)."""
+    out: dict[tuple[str, str], dict] = {}
+    window = HISTORY & Q(received_at__gte=since) & (Q(received_at__lt=until) if until else Q())
+    accounts = [v for k, v in keys if k == "a"]
+    phones = [v for k, v in keys if k == "p"]
+    for kind, field, values, extra in (("a", "account_no", accounts, Q()),
+                                       ("p", "customer_phone", phones, Q(account_no=""))):
+        if not values:
+            continue
+        grouped = (Ticket.objects.filter(window, extra, **{f"{field}__in": values}).values(field)
+                   .annotate(complaints=Count("id", filter=COMPLAINT), regulator=Count("id", filter=REGULATOR))
+                   .order_by())
+        for row in grouped:
+            out[(kind, row[field])] = {"complaints": row["complaints"], "regulator": row["regulator"]}
+    return out
+
+
+def marked_by_hand():
+    """Whether the ticket's customer (account number or phone) carries a hand-made mark."""
+    from .models import SensitiveCustomer
+
+    return Exists(SensitiveCustomer.objects.filter(
+        Q(account_no=OuterRef("account_no"), account_no__gt="") | Q(phone=OuterRef("customer_phone"), phone__gt=""),
+        removed_at__isnull=True))
+
+
+def auto_sensitive(counts: dict | None) -> bool:
+    """The automatic rule: ≥ N complaints in 12 months (setting) or any 12398 ticket in 12 months."""
+    if not counts:
+        return False
+    return counts["complaints"] >= int(setting("sensitive_complaints_n")) or counts["regulator"] > 0
+
+
+_shares: dict = {"at": None, "values": {}}
+SHARE_TTL = 3600.0
+
+
+def category_shares(now: datetime, *, refresh: bool = False) -> dict[int, float]:
+    """category id → share of its complaints in the last 12 months that went to 12398 or were
+    escalated (越级); categories with fewer than `risk_category_min_tickets` complaints count 0.
+    One grouped query, kept an hour in this process (it moves slowly)."""
+    moment = time.monotonic()
+    if refresh or _shares["at"] is None or moment - _shares["at"] >= SHARE_TTL:
+        _shares.update(at=moment, values=category_shares_between(now - timedelta(days=HISTORY_DAYS), now))
+    return _shares["values"]
+
+
+def category_shares_between(since: datetime, until: datetime) -> dict[int, float]:
+    minimum = int(setting("risk_category_min_tickets"))
+    grouped = (Ticket.objects.filter(COMPLAINT | REGULATOR, received_at__gte=since, received_at__lt=until,
+                                     category__isnull=False)
+               .values("category_id").annotate(n=Count("id"), up=Count("id", filter=REGULATOR | Q(is_escalated=True)))
+               .order_by())
+    return {r["category_id"]: r["up"] / r["n"] for r in grouped if r["n"] >= minimum}
+
+
+def clear_cache() -> None:
+    _shares["at"] = None
+
+
+def _count(model, **filters):
+    """A correlated COUNT of the ticket's rows in `model` (0 when none)."""
+    rows = (model.objects.filter(ticket=OuterRef("pk"), **filters).order_by().values("ticket")
+            .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows), 0)
+
+
+def live_rows(ids: list[int]) -> list[dict]:
+    """The open tickets among `ids` with their callback and clock counts and their current risk
+    row (LEFT JOIN) — one query."""
+    return list(Ticket.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
+                .annotate(unsatisfied=_count(Callback, result=Callback.Result.UNSATISFIED),
+                          unreachable=_count(Callback, result=Callback.Result.UNREACHABLE),
+                          clock_warnings=_count(Clock, state=ClockState.WARNING),
+                          clock_breaches=_count(Clock, state=ClockState.BREACHED), marked=marked_by_hand())
+                .values(*TICKET_FIELDS, "unsatisfied", "unreachable", "clock_warnings", "clock_breaches", "marked",
+                        "risk__score", "risk__level", "risk__factors", "risk__red_since"))
+
+
+def live_features(rows: list[dict], now: datetime) -> dict[int, dict]:
+    """ticket id → features, as of now, for rows of `live_rows`."""
+    since = now - timedelta(days=HISTORY_DAYS)
+    keys = {r["id"]: customer_key(r["account_no"], r["customer_phone"]) for r in rows}
+    wanted = {k for k in keys.values() if k}
+    history = history_counts(wanted, since)
+    shares = category_shares(now)
+    out = {}
+    for r in rows:
+        key = keys[r["id"]]
+        counts = history.get(key) if key else None
+        own_in_window = r["received_at"] >= since and r["kind"] != Kind.REPORT
+        out[r["id"]] = {
+            "mood_agitated": r["mood"] == Mood.AGITATED,
+            "mood_demands": r["mood"] == Mood.DEMANDS_COMPLAINT,
+            "repeat": r["is_repeat"],
+            "escalated": r["is_escalated"],
+            "chases": r["chase_count"],
+            "unsatisfied": r["unsatisfied"],
+            "unreachable": r["unreachable"],
+            "clock_warnings": r["clock_warnings"],
+            "clock_breaches": r["clock_breaches"],
+            "prior_12398": max(0, (counts or {}).get("regulator", 0)
+                               - (own_in_window and r["channel"] == Channel.REGULATOR_12398)),
+            "prior_complaints": max(0, (counts or {}).get("complaints", 0)
+                                    - (own_in_window and r["kind"] == Kind.COMPLAINT)),
+            "sensitive": r["marked"] or auto_sensitive(counts),
+            "category_share": shares.get(r["category_id"], 0.0),
+        }
+    return out

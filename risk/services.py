@@ -1,0 +1,200 @@
+"""Every write of the risk app. Scores are recomputed after each ticket event (inside the event's
+transaction, under its row lock) and by the sweep (beat) in bulk; crossing the red threshold
+issues one 投诉风险预警单 per crossing — a compare-and-set on `red_since` decides which caller
+issues it, so concurrent events and an overlapping sweep never issue two."""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import Role
+from complaints.models import OPEN_STATUSES, SupervisionOrder, Ticket, TicketEvent
+
+from .features import category_shares, live_features, live_rows
+from .models import Level, TicketRisk
+from .scoring import Model, explain
+
+log = logging.getLogger(__name__)
+CHUNK = 2000
+WRITE_FIELDS = ["score", "level", "factors", "updated_at"]
+
+
+@dataclass
+class RefreshResult:
+    scored: int = 0
+    written: int = 0  # rows written (the objects are in `rows`)
+    removed: int = 0
+    warnings: int = 0
+    rows: list = field(default_factory=list, repr=False)
+
+    def add(self, other: "RefreshResult") -> None:
+        for name in ("scored", "written", "removed", "warnings"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict:
+        return {name: getattr(self, name) for name in ("scored", "written", "removed", "warnings")}
+
+
+def risk_refresh(ticket_ids: list[int], *, now: datetime | None = None, model: Model | None = None) -> RefreshResult:
+    """Recompute the scores of these tickets; write the rows that changed, drop the rows of
+    tickets no longer open, and issue a risk warning for each red crossing. Call inside a
+    transaction that holds the tickets' rows (an action's lock, or the sweep's)."""
+    now = now or timezone.now()
+    model = model or Model()
+    rows = live_rows(ticket_ids)
+    features = live_features(rows, now)
+    result = RefreshResult(scored=len(rows))
+    write, rearm = [], []
+    for r in rows:
+        score, level, factors = model.score(features[r["id"]])
+        if r["risk__level"] is not None and (r["risk__score"], r["risk__level"], r["risk__factors"]) == (
+                score, level, factors):
+            continue
+        write.append(TicketRisk(ticket_id=r["id"], score=score, level=level, factors=factors, updated_at=now))
+        if r["risk__red_since"] is not None and level != Level.RED:
+            rearm.append(r["id"])  # leaving red re-arms the warning for the next crossing
+    if write:
+        TicketRisk.objects.bulk_create(write, update_conflicts=True, unique_fields=["ticket"],
+                                       update_fields=WRITE_FIELDS, batch_size=1000)
+    result.written, result.rows = len(write), write
+    if rearm:
+        TicketRisk.objects.filter(ticket_id__in=rearm).update(red_since=None)
+    if len(rows) < len(ticket_ids):  # some are no longer open: their rows go
+        open_ids = {r["id"] for r in rows}
+        closed = [i for i in ticket_ids if i not in open_ids]
+        result.removed = TicketRisk.objects.filter(ticket_id__in=closed).delete()[0]
+    crossed = _claim_red([r.ticket_id for r in write if r.level == Level.RED], now)
+    if crossed:
+        result.warnings = _issue_warnings(crossed, now)
+    return result
+
+
+def _claim_red(ticket_ids: list[int], now: datetime) -> list[int]:
+    """Compare-and-set red_since on red rows that have not been warned in this crossing; returns
+    the ids this caller claimed (UPDATE … RETURNING: a concurrent caller gets none of them)."""
+    if not ticket_ids:
+        return []
+    table = connection.ops.quote_name(TicketRisk._meta.db_table)
+    claimed = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ticket_ids), 1000):
+            part = ticket_ids[start:start + 1000]
+            cursor.execute(f"UPDATE {table} SET red_since = %s WHERE level = %s AND red_since IS NULL "
+                           f"AND ticket_id IN ({', '.join(['%s'] * len(part))}) RETURNING ticket_id",
+                           [connection.ops.adapt_datetimefield_value(now), Level.RED, *part])
+            claimed += [row[0] for row in cursor.fetchall()]
+    return claimed
+
+
+def _issue_warnings(ticket_ids: list[int], now: datetime) -> int:
+    """One automatic 投诉风险预警单 per ticket (a supervision order of kind risk_warning, with the
+    order clock of complaints.services.supervision, so it is answered, closed and escalated like
+    any order), a timeline event, and the unit's managers and the supervision office told."""
+    from complaints.services.supervision import order_deadline
+    from notifications.services import notify_many, supervision_people, unit_people
+
+    tickets = list(Ticket.objects.filter(pk__in=ticket_ids).select_related("unit", "owner_unit", "risk"))
+    due, warn = order_deadline(now)
+    orders, events, items = [], [], []
+    office = supervision_people()
+    managers: dict[int, list] = {}
+    for t in tickets:
+        why = "、".join(f["label"] for f in explain(t.risk.factors)[:3])
+        content = gettext("风险分 %(score)s(红色)，有升级为12398投诉的风险：%(why)s。请提级处理、主动联系客户化解") % {
+            "score": t.risk.score, "why": why}
+        orders.append(SupervisionOrder(ticket=t, kind=SupervisionOrder.OrderKind.RISK_WARNING, content=content[:2000],
+                                       due_at=due, warn_at=warn, issued_at=now, automatic=True))
+        events.append(TicketEvent(ticket=t, at=now, actor=None, action="auto_supervise", from_status=t.status,
+                                  to_status=t.status, note=content,
+                                  data={"kind": "risk_warning", "score": t.risk.score, "due_at": due.isoformat()}))
+        unit = t.unit or t.owner_unit
+        if unit.pk not in managers:
+            managers[unit.pk] = unit_people(unit, Role.UNIT_MANAGER)
+        items.append((managers[unit.pk] + office, t, "risk_warning",
+                      gettext("工单 %(number)s 风险分 %(score)s 达到红色，已发出投诉风险预警单")
+                      % {"number": t.number, "score": t.risk.score}))
+    SupervisionOrder.objects.bulk_create(orders)
+    SupervisionOrder.history.bulk_history_create(orders, default_date=now)
+    TicketEvent.objects.bulk_create(events)
+    notify_many(items)
+    return len(orders)
+
+
+def risk_after_action(ticket: Ticket) -> None:
+    """The hook of complaints' transition service and intake: rescore after the event, in the
+    event's transaction. A database failure here never fails the action — the sweep catches up."""
+    tickets = ticket if isinstance(ticket, list) else [ticket]
+    try:
+        with transaction.atomic():
+            result = risk_refresh([t.pk for t in tickets])
+    except DatabaseError:
+        log.exception("risk score of %s not refreshed; the sweep will", [t.pk for t in tickets])
+        return
+    written = {row.ticket_id: row for row in result.rows}
+    for t in tickets:  # the caller may answer with the ticket (intake's 201) without reading it back
+        if t.pk in written:
+            t.risk = written[t.pk]
+
+
+def risk_sweep(*, now: datetime | None = None, chunk: int = CHUNK) -> RefreshResult:
+    """Rescore every open ticket in chunks (beat). Each chunk locks its tickets with SKIP LOCKED,
+    so a ticket an action holds right now is left to that action's own rescoring."""
+    now = now or timezone.now()
+    model = Model()
+    category_shares(now, refresh=True)
+    result = RefreshResult()
+    last = 0
+    while True:
+        with transaction.atomic():
+            qs = Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=last).order_by("pk")
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True, of=("self",))
+            ids = list(qs.values_list("pk", flat=True)[:chunk])
+            if not ids:
+                break
+            result.add(risk_refresh(ids, now=now, model=model))
+            last = ids[-1]
+        if len(ids) < chunk:
+            break
+    result.removed += TicketRisk.objects.exclude(ticket__status__in=OPEN_STATUSES).delete()[0]
+    return result
+
+
+MAX_FOLLOW_UP = 100
+
+
+def risk_follow_up(*, actor, numbers: list[str], content: str) -> dict[str, str]:
+    """Bulk follow-up from the risk list: a supervision order (督办单) on each ticket through the
+    transition service (scope, state and permission checked per ticket) and the risk row marked
+    followed up. Returns number → "ok" | "not_found" | "invalid_transition"."""
+    from complaints.services import ticket_supervise
+    from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+    if not actor.has_perm("complaints.supervise_ticket"):
+        raise PermissionDenied(gettext("您的角色无权督办"))
+    numbers = list(dict.fromkeys(n.strip() for n in numbers if n and n.strip()))
+    if not numbers:
+        raise ValidationFailed(gettext("请选择工单"), fields={"numbers": [gettext("请选择工单")]})
+    if len(numbers) > MAX_FOLLOW_UP:
+        message = gettext("一次最多跟进 %(n)s 张工单") % {"n": MAX_FOLLOW_UP}
+        raise ValidationFailed(message, fields={"numbers": [message]})
+    if not (content or "").strip():
+        raise ValidationFailed(gettext("请填写督办内容"), fields={"content": [gettext("请填写督办内容")]})
+    results = {}
+    for number in numbers:
+        try:
+            with transaction.atomic():
+                ticket = ticket_supervise(ticket=number, actor=actor, kind=SupervisionOrder.OrderKind.SUPERVISION,
+                                          content=content.strip())
+                TicketRisk.objects.filter(ticket_id=ticket.pk).update(followed_up_at=timezone.now(),
+                                                                      followed_up_by=actor)
+        except NotFound:
+            results[number] = "not_found"
+        except Conflict as exc:
+            results[number] = exc.code
+        else:
+            results[number] = "ok"
+    return results

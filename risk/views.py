@@ -1,0 +1,54 @@
+"""Pages of the risk app: the supervision office's risk list (with bulk follow-up)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints.views.common import require_perm, safe_next
+from core.choices import labels
+from core.errors import ApplicationError
+
+from . import selectors, services
+from .models import Level
+from .scoring import explain
+
+PAGE_SIZE = 50
+LIST_PERMS = ("complaints.supervise_ticket", "complaints.handle_ticket", "complaints.review_ticket")
+
+
+def parse_levels(value: str) -> list[str]:
+    return [v for v in (value or "").split(",") if v in (Level.YELLOW, Level.ORANGE, Level.RED)]
+
+
+@login_required
+@require_GET
+def risk_list_view(request):
+    require_perm(request.user, *LIST_PERMS)
+    levels = parse_levels(request.GET.get("level", ""))
+    page = Paginator(selectors.risk_list(request.user, levels=levels), PAGE_SIZE).get_page(request.GET.get("page"))
+    names = labels(Level)
+    for t in page.object_list:
+        t.risk_factors = explain(t.risk.factors)
+        t.risk_label = names.get(t.risk.level, t.risk.level)
+    return render(request, "risk/list.html", {
+        "page": page, "level": ",".join(levels),
+        "level_choices": [(v, names[v]) for v in (Level.RED, Level.ORANGE, Level.YELLOW)],
+        "can_follow_up": request.user.has_perm("complaints.supervise_ticket")})
+
+
+@login_required
+@require_POST
+def risk_follow_up_view(request):
+    try:
+        results = services.risk_follow_up(actor=request.user, numbers=request.POST.getlist("numbers"),
+                                          content=request.POST.get("content", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = sum(1 for r in results.values() if r == "ok")
+        messages.success(request, gettext("已对 %(n)s 张工单发出督办单") % {"n": done})
+        if done < len(results):
+            messages.warning(request, gettext("%(n)s 张工单未能督办(已办结或无权查看)") % {"n": len(results) - done})
+    return redirect(safe_next(request, "/risk/"))
