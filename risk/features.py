@@ -1,10 +1,12 @@
 """What the points model counts, gathered for many open tickets at once: a handful of grouped
 queries per chunk of tickets, never one per ticket."""
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES, Callback, Channel, Kind, Mood, Ticket
 from core.config import setting
@@ -12,7 +14,7 @@ from sla.models import Clock, ClockState
 
 HISTORY_DAYS = 365  # "in the last 12 months"
 TICKET_FIELDS = ("id", "kind", "channel", "mood", "is_repeat", "is_escalated", "chase_count", "category_id",
-                 "account_no", "customer_phone", "received_at")
+                 "account_no", "customer_phone", "received_at", "service_area_id", "address")
 # A customer's history never counts misconduct reports: an ordinary ticket's viewers must not
 # learn that its customer filed one (complaints.policy).
 HISTORY = ~Q(kind=Kind.REPORT)
@@ -30,22 +32,24 @@ def customer_key(account_no: str, phone: str) -> tuple[str, str] | None:
     return None
 
 
-def history_counts(keys: set[tuple[str, str]], since: datetime, until: datetime | None = None) -> dict:
+def history_counts(keys: set[tuple[str, str]] | None, since: datetime, until: datetime | None = None) -> dict:
     """key → {"complaints": n, "regulator": n} over tickets received in [since, until) — two
-    grouped queries (by account number; by phone for tickets without one)."""
+    grouped queries (by account number; by phone for tickets without one). `keys=None`: every
+    customer of the window (the sweep asks once instead of once per chunk)."""
     out: dict[tuple[str, str], dict] = {}
     window = HISTORY & Q(received_at__gte=since) & (Q(received_at__lt=until) if until else Q())
-    accounts = [v for k, v in keys if k == "a"]
-    phones = [v for k, v in keys if k == "p"]
-    for kind, field, values, extra in (("a", "account_no", accounts, Q()),
-                                       ("p", "customer_phone", phones, Q(account_no=""))):
-        if not values:
-            continue
-        grouped = (Ticket.objects.filter(window, extra, **{f"{field}__in": values}).values(field)
-                   .annotate(complaints=Count("id", filter=COMPLAINT), regulator=Count("id", filter=REGULATOR))
-                   .order_by())
+    for kind, field, extra in (("a", "account_no", ~Q(account_no="")), ("p", "customer_phone", Q(account_no=""))):
+        qs = Ticket.objects.filter(window, extra)
+        if keys is not None:
+            values = [v for k, v in keys if k == kind]
+            if not values:
+                continue
+            qs = qs.filter(**{f"{field}__in": values})
+        grouped = (qs.values(field).annotate(complaints=Count("id", filter=COMPLAINT),
+                                             regulator=Count("id", filter=REGULATOR)).order_by())
         for row in grouped:
-            out[(kind, row[field])] = {"complaints": row["complaints"], "regulator": row["regulator"]}
+            if row["complaints"] or row["regulator"]:
+                out[(kind, row[field])] = {"complaints": row["complaints"], "regulator": row["regulator"]}
     return out
 
 
@@ -88,41 +92,95 @@ def category_shares_between(since: datetime, until: datetime) -> dict[int, float
     return {r["category_id"]: r["up"] / r["n"] for r in grouped if r["n"] >= minimum}
 
 
+_outages: dict = {"at": None, "events": []}
+OUTAGE_TTL = 60.0
+
+
+def active_outages(*, refresh: bool = False) -> list:
+    """Outage events started and not restored (outages.selectors, areas prefetched) — a handful,
+    kept a minute in this process so an action does not ask each time."""
+    from outages.selectors import outage_list
+
+    moment = time.monotonic()
+    if refresh or _outages["at"] is None or moment - _outages["at"] >= OUTAGE_TTL:
+        _outages.update(at=moment, events=list(outage_list(active=True)))
+    return _outages["events"]
+
+
+def in_outage(events: list, service_area_id: int | None, address: str) -> bool:
+    return any(e.covers(service_area_id=service_area_id, address=address) for e in events)
+
+
 def clear_cache() -> None:
     _shares["at"] = None
+    _outages["at"] = None
 
 
-def _count(model, **filters):
+# The ticket's own counts: (feature, model, filter).
+COUNTS = (("unsatisfied", Callback, Q(result=Callback.Result.UNSATISFIED)),
+          ("unreachable", Callback, Q(result=Callback.Result.UNREACHABLE)),
+          ("clock_warnings", Clock, Q(state=ClockState.WARNING)),
+          ("clock_breaches", Clock, Q(state=ClockState.BREACHED)))
+
+
+def _count(model, condition: Q):
     """A correlated COUNT of the ticket's rows in `model` (0 when none)."""
-    rows = (model.objects.filter(ticket=OuterRef("pk"), **filters).order_by().values("ticket")
+    rows = (model.objects.filter(condition, ticket=OuterRef("pk")).order_by().values("ticket")
             .annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(rows), 0)
 
 
-def live_rows(ids: list[int]) -> list[dict]:
-    """The open tickets among `ids` with their callback and clock counts and their current risk
-    row (LEFT JOIN) — one query."""
+@dataclass
+class Context:
+    """What the sweep reads once for every open ticket instead of once per chunk: the customers'
+    12-month history and each open ticket's callback and clock counts (grouped queries)."""
+
+    history: dict
+    counts: dict  # ticket id → {feature: n}
+    read_at: datetime  # a row an action rescored after this is fresher than the context
+
+    @classmethod
+    def read(cls, now: datetime) -> "Context":
+        read_at = timezone.now()
+        counts: dict[int, dict] = {}
+        for model in (Callback, Clock):
+            parts = [(name, condition) for name, m, condition in COUNTS if m is model]
+            either = Q()
+            for _name, condition in parts:
+                either |= condition
+            grouped = (model.objects.filter(either, ticket__status__in=OPEN_STATUSES).values("ticket_id")
+                       .annotate(**{name: Count("pk", filter=condition) for name, condition in parts}).order_by())
+            for row in grouped:
+                counts.setdefault(row.pop("ticket_id"), {}).update(row)
+        return cls(history=history_counts(None, now - timedelta(days=HISTORY_DAYS)), counts=counts,
+                   read_at=read_at)
+
+
+def live_rows(ids: list[int], *, counted: bool = True) -> list[dict]:
+    """The open tickets among `ids` with their hand-made sensitive mark and current risk row (LEFT
+    JOIN), and — `counted` — their callback and clock counts: one query."""
+    counts = {name: _count(model, condition) for name, model, condition in COUNTS} if counted else {}
     return list(Ticket.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
-                .annotate(unsatisfied=_count(Callback, result=Callback.Result.UNSATISFIED),
-                          unreachable=_count(Callback, result=Callback.Result.UNREACHABLE),
-                          clock_warnings=_count(Clock, state=ClockState.WARNING),
-                          clock_breaches=_count(Clock, state=ClockState.BREACHED), marked=marked_by_hand())
-                .values(*TICKET_FIELDS, "unsatisfied", "unreachable", "clock_warnings", "clock_breaches", "marked",
-                        "risk__score", "risk__level", "risk__factors", "risk__red_since"))
+                .annotate(marked=marked_by_hand(), **counts)
+                .values(*TICKET_FIELDS, *counts, "marked", "risk__score", "risk__level", "risk__factors",
+                        "risk__red_since", "risk__updated_at"))
 
 
-def live_features(rows: list[dict], now: datetime) -> dict[int, dict]:
-    """ticket id → features, as of now, for rows of `live_rows`."""
+def live_features(rows: list[dict], now: datetime, context: Context | None = None) -> dict[int, dict]:
+    """ticket id → features, as of now, for rows of `live_rows` (uncounted ones with a context)."""
     since = now - timedelta(days=HISTORY_DAYS)
     keys = {r["id"]: customer_key(r["account_no"], r["customer_phone"]) for r in rows}
-    wanted = {k for k in keys.values() if k}
-    history = history_counts(wanted, since)
+    history = context.history if context else history_counts({k for k in keys.values() if k}, since)
     shares = category_shares(now)
+    outages = active_outages()
     out = {}
     for r in rows:
         key = keys[r["id"]]
         counts = history.get(key) if key else None
         own_in_window = r["received_at"] >= since and r["kind"] != Kind.REPORT
+        if context:
+            r = {**r, "unsatisfied": 0, "unreachable": 0, "clock_warnings": 0, "clock_breaches": 0,
+                 **context.counts.get(r["id"], {})}
         out[r["id"]] = {
             "mood_agitated": r["mood"] == Mood.AGITATED,
             "mood_demands": r["mood"] == Mood.DEMANDS_COMPLAINT,
@@ -139,5 +197,6 @@ def live_features(rows: list[dict], now: datetime) -> dict[int, dict]:
                                     - (own_in_window and r["kind"] == Kind.COMPLAINT)),
             "sensitive": r["marked"] or auto_sensitive(counts),
             "category_share": shares.get(r["category_id"], 0.0),
+            "outage": in_outage(outages, r["service_area_id"], r["address"]),
         }
     return out

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from accounts.models import Role
 from complaints.models import OPEN_STATUSES, SupervisionOrder, Ticket, TicketEvent
 
-from .features import category_shares, live_features, live_rows
+from .features import Context, active_outages, category_shares, live_features, live_rows
 from .models import Level, TicketRisk
 from .scoring import Model, explain
 
@@ -38,17 +38,20 @@ class RefreshResult:
         return {name: getattr(self, name) for name in ("scored", "written", "removed", "warnings")}
 
 
-def risk_refresh(ticket_ids: list[int], *, now: datetime | None = None, model: Model | None = None) -> RefreshResult:
+def risk_refresh(ticket_ids: list[int], *, now: datetime | None = None, model: Model | None = None,
+                 context: Context | None = None) -> RefreshResult:
     """Recompute the scores of these tickets; write the rows that changed, drop the rows of
     tickets no longer open, and issue a risk warning for each red crossing. Call inside a
     transaction that holds the tickets' rows (an action's lock, or the sweep's)."""
     now = now or timezone.now()
     model = model or Model()
-    rows = live_rows(ticket_ids)
-    features = live_features(rows, now)
+    rows = live_rows(ticket_ids, counted=context is None)
+    features = live_features(rows, now, context)
     result = RefreshResult(scored=len(rows))
     write, rearm = [], []
     for r in rows:
+        if context and r["risk__updated_at"] and r["risk__updated_at"] >= context.read_at:
+            continue  # an action rescored it after the sweep read its counts: that score is fresher
         score, level, factors = model.score(features[r["id"]])
         if r["risk__level"] is not None and (r["risk__score"], r["risk__level"], r["risk__factors"]) == (
                 score, level, factors):
@@ -145,6 +148,8 @@ def risk_sweep(*, now: datetime | None = None, chunk: int = CHUNK) -> RefreshRes
     now = now or timezone.now()
     model = Model()
     category_shares(now, refresh=True)
+    active_outages(refresh=True)
+    context = Context.read(now)
     result = RefreshResult()
     last = 0
     while True:
@@ -155,7 +160,7 @@ def risk_sweep(*, now: datetime | None = None, chunk: int = CHUNK) -> RefreshRes
             ids = list(qs.values_list("pk", flat=True)[:chunk])
             if not ids:
                 break
-            result.add(risk_refresh(ids, now=now, model=model))
+            result.add(risk_refresh(ids, now=now, model=model, context=context))
             last = ids[-1]
         if len(ids) < chunk:
             break

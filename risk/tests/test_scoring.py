@@ -127,3 +127,18 @@ def test_closing_the_ticket_drops_its_score(make_ticket, users):
     t = make_ticket(mood=Mood.AGITATED)
     s.ticket_withdraw(ticket=t.number, actor=users["agent"], reason="客户撤诉")
     assert not TicketRisk.objects.filter(ticket_id=t.pk).exists()
+
+
+def test_an_open_outage_on_the_customers_area(make_ticket, units):
+    from outages.models import OutageEvent
+
+    now = timezone.now()
+    event = OutageEvent.objects.create(kind="fault", cause="线路故障", unit=units["GS-A1-1"], keywords="幸福村",
+                                       start_at=now - timedelta(hours=1), entered_at=now)
+    clear_cache()
+    t = make_ticket()  # address 东州市城关镇幸福村
+    assert codes(t) == {"outage": w("outage")}
+    OutageEvent.objects.filter(pk=event.pk).update(restored_at=now)
+    clear_cache()
+    risk_sweep()
+    assert codes(t) == {}
