@@ -9,8 +9,8 @@ read with a library that knows it:
   that submit or XFA; encrypted files cannot be inspected and are refused;
 - DOCX/XLSX: a valid OOXML package (zip with [Content_Types].xml and its main part), no
   executable inside by name or by content, no macros or ActiveX/OLE binaries, no zip bomb;
-- WAV by the standard library's wave reader, AMR frame by frame (RFC 4867 storage format), MP3 by
-  libmagic alone;
+- WAV by the standard library's wave reader, AMR (RFC 4867 storage format) and MP3 (MPEG audio
+  frame headers) frame by frame to the end;
 - text: decodes as UTF-8, UTF-16 or GB18030, no control characters, no markup;
 - images and recordings must not carry HTML or script a browser could be talked into running.
 
@@ -103,6 +103,8 @@ def check(data: bytes, declared: str, kinds: str) -> bytes | None:
         _check_wav(data)
     elif declared == "audio/amr":
         _check_amr(data)
+    elif declared == "audio/mpeg":
+        _check_mp3(data)
     return None
 
 
@@ -234,6 +236,50 @@ def _check_amr(data: bytes) -> None:
             break
         at += 1 + size
     if magic_line is None or at != len(data) or at == len(magic_line):
+        raise Refused(gettext("录音文件已损坏或无法识别"))
+
+
+# MPEG audio frame sizes (ISO 11172-3 / 13818-3): kbit/s by (MPEG-1?, layer) and bitrate index 1–14.
+_MP3_KBPS = {
+    (True, 1): (32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (True, 2): (32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (True, 3): (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (False, 1): (32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (False, 2): (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+    (False, 3): (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_MP3_TRAILERS = (b"TAG", b"APETAGEX", b"LYRICS")
+
+
+def _mp3_frame_length(header: bytes) -> int | None:
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version, layer = (header[1] >> 3) & 3, 4 - ((header[1] >> 1) & 3)
+    bitrate, rate = header[2] >> 4, (header[2] >> 2) & 3
+    if version == 1 or layer == 4 or bitrate in (0, 15) or rate == 3:  # reserved, free-format or bad
+        return None
+    kbps, hz, padding = _MP3_KBPS[(version == 3, layer)][bitrate - 1], _MP3_RATES[version][rate], (header[2] >> 1) & 1
+    if layer == 1:
+        return (12 * kbps * 1000 // hz + padding) * 4
+    return (144 if layer == 2 or version == 3 else 72) * kbps * 1000 // hz + padding
+
+
+def _check_mp3(data: bytes) -> None:
+    """Frame after frame from the start (after an ID3v2 tag) to the end, where an ID3v1/APE/Lyrics
+    tag or a last frame cut short by the recorder may stand; nothing else may follow the audio."""
+    at = 0
+    if data.startswith(b"ID3") and len(data) >= 10:
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
+        at = 10 + size + (10 if data[5] & 0x10 else 0)
+    frames, length = 0, 0
+    while at < len(data):
+        length = _mp3_frame_length(data[at:at + 4])
+        if length is None or at + length > len(data):
+            break
+        at, frames = at + length, frames + 1
+    rest = data[at:]
+    if frames < 2 or not (rest.startswith(_MP3_TRAILERS) or len(rest) < (length or 4)):
         raise Refused(gettext("录音文件已损坏或无法识别"))
 
 

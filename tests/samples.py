@@ -88,6 +88,13 @@ def mp3(frames=8) -> bytes:
     return (header + b"\x00" * 413) * frames
 
 
+def mp3_phone(frames=8) -> bytes:
+    """MPEG-2 Layer III frames as a phone recorder writes them: 32 kbit/s at 16 kHz (144 bytes each),
+    after an ID3v2 tag and followed by an ID3v1 tag."""
+    id3v2 = b"ID3\x03\x00\x00" + bytes([0, 0, 0, 20]) + b"\x00" * 20
+    return id3v2 + (bytes([0xFF, 0xF3, 0x48, 0xC4]) + b"\x00" * 140) * frames + b"TAG" + b"\x00" * 125
+
+
 def amr(frames=10) -> bytes:
     """The AMR-NB file magic and 12.2 kbit/s frames (header byte 0x3C + 31 bytes)."""
     return b"#!AMR\n" + (b"\x3c" + b"\x00" * 31) * frames

@@ -53,7 +53,9 @@ def test_oversized_is_refused(dispatched, users, settings):
     ("fit.pdf", samples.pdf(open_action="page"), "application/pdf"),  # opens at page 1: no script
     ("letter.docx", samples.docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ("table.xlsx", samples.xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("call.mp3", samples.mp3(), "audio/mpeg"), ("call.amr", samples.amr(), "audio/amr"),
+    ("call.mp3", samples.mp3(), "audio/mpeg"), ("phone.mp3", samples.mp3_phone(), "audio/mpeg"),
+    ("stopped.mp3", samples.mp3()[:-100], "audio/mpeg"),  # the recorder stopped mid-frame
+    ("call.amr", samples.amr(), "audio/amr"),
     ("call.wav", samples.wav(), "audio/wav"), ("notes.txt", b"plain words", "text/plain")])
 def test_allowed_types_are_stored_under_a_random_name(dispatched, users, name, content, content_type):
     ticket = dispatched()
@@ -94,6 +96,9 @@ HOSTILE = {
     "xlsx that is a docx": ("table.xlsx", samples.docx(), "内容须与扩展名一致"),
     "truncated pdf": ("scan.pdf", PDF[:40], "PDF 文件已损坏"),
     "mp3 with html": ("call.mp3", samples.mp3() + HTML, MARKUP),
+    "mp3 with a program after the audio": ("call.mp3", samples.mp3() + b"MZ\x90\x00" + bytes(2000), "录音文件已损坏"),
+    "id3 tag without audio": ("call.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x10" + bytes(16) + b"\xff\xfb",
+                              "内容须与扩展名一致"),
     "amr that is text": ("call.amr", b"#!AMR\nhello", "录音文件已损坏"),
     "amr cut short": ("call.amr", samples.amr()[:-3], "录音文件已损坏"),
 }
