@@ -203,3 +203,59 @@ def risk_follow_up(*, actor, numbers: list[str], content: str) -> dict[str, str]
         else:
             results[number] = "ok"
     return results
+
+
+def _customer_open_ids(*, account_no: str, phone: str) -> list[int]:
+    from django.db.models import Q
+
+    match = Q(pk__in=[])
+    if account_no:
+        match |= Q(account_no=account_no)
+    if phone:
+        match |= Q(customer_phone=phone)
+    return list(Ticket.objects.filter(match, status__in=OPEN_STATUSES).values_list("pk", flat=True)[:500])
+
+
+def sensitive_mark(*, actor, account_no: str = "", phone: str = "", reason: str):
+    """Mark a customer sensitive by hand (the supervision office), with a reason; their open
+    tickets are rescored at once."""
+    from core.errors import PermissionDenied, ValidationFailed
+
+    from .models import SensitiveCustomer
+
+    if not actor.has_perm("complaints.supervise_ticket"):
+        raise PermissionDenied(gettext("您的角色无权标记敏感客户"))
+    account_no, phone, reason = (account_no or "").strip(), (phone or "").strip(), (reason or "").strip()
+    if not (account_no or phone):
+        message = gettext("户号和电话至少填写一项")
+        raise ValidationFailed(message, fields={"account_no": [message]})
+    if phone and not phone.replace("-", "").isdigit():
+        message = gettext("电话号码只能包含数字和 -")
+        raise ValidationFailed(message, fields={"phone": [message]})
+    if not reason:
+        raise ValidationFailed(gettext("请填写标记原因"), fields={"reason": [gettext("请填写标记原因")]})
+    with transaction.atomic():
+        mark = SensitiveCustomer.objects.create(account_no=account_no[:32], phone=phone[:20], reason=reason[:200],
+                                                marked_by=actor, marked_at=timezone.now())
+        risk_refresh(_customer_open_ids(account_no=mark.account_no, phone=mark.phone))
+    return mark
+
+
+def sensitive_remove(*, actor, mark_id: int, reason: str):
+    """Withdraw a hand-made mark (kept, with who, when and why)."""
+    from core.errors import NotFound, PermissionDenied, ValidationFailed
+
+    from .models import SensitiveCustomer
+
+    if not actor.has_perm("complaints.supervise_ticket"):
+        raise PermissionDenied(gettext("您的角色无权撤销敏感客户标记"))
+    if not (reason or "").strip():
+        raise ValidationFailed(gettext("请填写撤销原因"), fields={"reason": [gettext("请填写撤销原因")]})
+    with transaction.atomic():
+        mark = SensitiveCustomer.objects.select_for_update().filter(pk=mark_id, removed_at__isnull=True).first()
+        if mark is None:
+            raise NotFound(gettext("没有该敏感客户标记"))
+        mark.removed_at, mark.removed_by, mark.removed_reason = timezone.now(), actor, reason.strip()[:200]
+        mark.save()
+        risk_refresh(_customer_open_ids(account_no=mark.account_no, phone=mark.phone))
+    return mark

@@ -6,4 +6,7 @@ app_name = "risk"
 urlpatterns = [
     path("", views.risk_list_view, name="list"),
     path("follow-up/", views.risk_follow_up_view, name="follow_up"),
+    path("sensitive/", views.sensitive_list_view, name="sensitive"),
+    path("sensitive/mark/", views.sensitive_mark_view, name="sensitive_mark"),
+    path("sensitive/<int:pk>/remove/", views.sensitive_remove_view, name="sensitive_remove"),
 ]

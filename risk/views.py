@@ -52,3 +52,40 @@ def risk_follow_up_view(request):
         if done < len(results):
             messages.warning(request, gettext("%(n)s 张工单未能督办(已办结或无权查看)") % {"n": len(results) - done})
     return redirect(safe_next(request, "/risk/"))
+
+
+@login_required
+@require_GET
+def sensitive_list_view(request):
+    require_perm(request.user, "complaints.supervise_ticket")
+    from .models import SensitiveCustomer
+
+    removed = SensitiveCustomer.objects.filter(removed_at__isnull=False).select_related(
+        "marked_by", "removed_by").order_by("-removed_at")[:50]
+    return render(request, "risk/sensitive.html", {"customers": selectors.sensitive_customers(request.user),
+                                                   "removed": removed})
+
+
+@login_required
+@require_POST
+def sensitive_mark_view(request):
+    try:
+        services.sensitive_mark(actor=request.user, account_no=request.POST.get("account_no", ""),
+                                phone=request.POST.get("phone", ""), reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("已标记为敏感客户"))
+    return redirect("risk:sensitive")
+
+
+@login_required
+@require_POST
+def sensitive_remove_view(request, pk: int):
+    try:
+        services.sensitive_remove(actor=request.user, mark_id=pk, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("已撤销敏感客户标记"))
+    return redirect("risk:sensitive")

@@ -120,6 +120,9 @@ CATALOG: dict[str, Route] = {
     "notifications:open": Route("page", "own", ("POST",)),
     "risk:list": Route("page", "list"),
     "risk:follow_up": Route("page", "none", ("POST",)),  # each number checked by the transition service
+    "risk:sensitive": Route("page", "list"),  # supervision office; customers from ticket_scope
+    "risk:sensitive_mark": Route("page", "none", ("POST",)),
+    "risk:sensitive_remove": Route("page", "none", ("POST",)),
 }
 
 
