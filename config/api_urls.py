@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("outages.api_urls")),
     path("", include("risk.api_urls")),
+    path("", include("knowledge.api_urls")),
 ]

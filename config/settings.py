@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "outages",
     "risk",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("outages/", include("outages.urls")),
     path("risk/", include("risk.urls")),
+    path("knowledge/", include("knowledge.urls")),
 ]

@@ -63,6 +63,7 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "sensitive_complaints_n": (3, "敏感客户：12个月内投诉达到多少件"),
     "interview_count_threshold": (5, "月度约谈：单位当月有责投诉件数超过此值"),
     "interview_rate_threshold": (10.0, "月度约谈：单位当月百万客户投诉率超过此值"),
+    "kb_unused_days": (90, "知识库文章多少天未被使用即列入维护单位的待复查清单"),
 }
 
 _state: dict = {"at": None, "values": {}}

@@ -21,6 +21,7 @@ NAV = [
     (gettext_lazy("投诉通报"), "reports:bulletin", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)),
     (gettext_lazy("停电信息"), "outages:board",
      (Role.AGENT, Role.LEAD, Role.HANDLER, Role.UNIT_MANAGER, Role.SUPERVISOR)),
+    (gettext_lazy("知识库"), "knowledge:search", ()),
     (gettext_lazy("工作日计算"), "sla:calculator", ()),
     (gettext_lazy("访问记录"), "complaints:access_log", (Role.SUPERVISOR, Role.DISCIPLINE)),
 ]

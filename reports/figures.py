@@ -52,6 +52,9 @@ DEFINITIONS: dict[str, str] = {
                             "(“按时完成”+“超时”)数；与按时办结率分开统计。",
     "first_time_resolution_rate": "投诉一次解决率 = 已归档且从未因回访不满意重新派发的投诉 ÷ 已归档的投诉；"
                                   "工单为统计期内受理，已撤诉的不计。",
+    "first_call_resolution_rate": "咨询一次办结率(首问解决率) = 统计期内受理的咨询工单中，受理时当场办结(直接办结，"
+                                  "含按知识库答复、按停电信息答复；从未派发)的数量 ÷ 统计期内受理的咨询工单数；"
+                                  "其中按知识库答复办结的单列为“知识库答复”数。",
     "satisfaction_rate": "回访满意率 = 回访结果“满意”次数 ÷ (“满意”+“不满意”)次数；“未联系上”的回访不计入分子分母；"
                          "按回访记录计(同一工单多次回访各计一次)，工单为统计期内受理。",
     "per_million": "百万客户投诉率 = 统计期内受理的投诉(有责投诉)数 ÷ 所选单位及下级单位客户数之和 × 1,000,000。",
@@ -80,6 +83,7 @@ LABELS = {
     "regulator_reply_rate": "12398按时答复率", "repeat_rate": "重复投诉率", "first_contact_rate": "及时联系率",
     "on_time_resolution_rate": "按时办结率", "first_time_resolution_rate": "投诉一次解决率",
     "satisfaction_rate": "回访满意率", "per_million": "百万客户投诉率",
+    "first_call_resolution_rate": "咨询一次办结率",
 }
 
 
@@ -300,6 +304,10 @@ COUNT_METRICS = {
     "archived_complaints": COMPLAINT & Q(status=Status.ARCHIVED),
     "first_time": COMPLAINT & Q(status=Status.ARCHIVED, redispatch_count=0),
     "withdrawn": Q(status=Status.WITHDRAWN),
+    # First-call resolution of enquiries (knowledge base, outage information): closed at intake, never dispatched.
+    "enquiries": Q(kind=Kind.ENQUIRY),
+    "enquiries_first_call": Q(kind=Kind.ENQUIRY, status=Status.ARCHIVED, dispatched_at__isnull=True),
+    "kb_answered": Q(kind=Kind.ENQUIRY, knowledge_answer__isnull=False),
 }
 
 
@@ -371,6 +379,7 @@ def headline(scope: Scope, period: Period) -> dict:
             **c, **clocks[name], **callbacks[name],
             "repeat_rate": _ratio(c["repeat"], c["complaint_requests"]),
             "first_time_resolution_rate": _ratio(c["first_time"], c["archived_complaints"]),
+            "first_call_resolution_rate": _ratio(c["enquiries_first_call"], c["enquiries"]),
             "per_million": round(c["at_fault"] / customers * 1_000_000, 2) if customers else None,
             "customers": customers,
         }
@@ -383,7 +392,7 @@ def headline(scope: Scope, period: Period) -> dict:
                         "mom": _change(cur[key], prev[key]), "yoy": _change(cur[key], ly[key]),
                         "definition": DEFINITIONS[key]})
     for key in ("first_contact_rate", "on_time_resolution_rate", "regulator_reply_rate", "first_time_resolution_rate",
-                "satisfaction_rate", "repeat_rate"):
+                "satisfaction_rate", "repeat_rate", "first_call_resolution_rate"):
         figures.append({"key": key, "label": LABELS[key], "value": cur[key], "unit": "%",
                         "previous": prev[key], "last_year": ly[key],
                         "mom_points": _points(cur[key], prev[key]), "yoy_points": _points(cur[key], ly[key]),

@@ -81,6 +81,9 @@ CATALOG: dict[str, Route] = {
     # API: risk (risk app)
     "api-risk": Route("api", "list"),
     "api-risk-follow-up": Route("api", "none", ("POST",)),  # each number checked by the transition service
+    # API: knowledge base (published articles; no customer data)
+    "api-knowledge-articles": Route("api"),
+    "api-knowledge-article": Route("api"),
     # pages
     "complaints:intake": Route("page", methods=("GET", "POST")),
     "complaints:earlier": Route("page", "list"),
@@ -115,6 +118,14 @@ CATALOG: dict[str, Route] = {
     "outages:intake_call": Route("page", methods=("POST",)),  # intake of an outage enquiry
     "accounts:tokens": Route("page", "own"),
     "accounts:token_revoke": Route("page", "own", ("POST",)),
+    "knowledge:search": Route("page"),  # published articles only
+    "knowledge:mine": Route("page"),  # the articles of the user's subtree
+    "knowledge:create": Route("page", methods=("GET", "POST")),
+    "knowledge:detail": Route("page"),  # published, or of the user's subtree (404 else)
+    "knowledge:edit": Route("page", methods=("GET", "POST")),
+    "knowledge:transition": Route("page", methods=("POST",)),
+    "knowledge:intake_suggest": Route("page"),  # articles for the typed description; reads no ticket
+    "knowledge:intake_answer": Route("page", methods=("POST",)),  # intake of an enquiry answered from an article
     "notifications:list": Route("page", "own"),
     "notifications:mark_all_read": Route("page", "own", ("POST",)),
     "notifications:open": Route("page", "own", ("POST",)),
@@ -210,6 +221,9 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.UserRefSerializer": "plain",
     "complaints.api.serializers.WithdrawSerializer": "input",
     "notifications.api.NotificationSerializer": "plain",
+    "knowledge.api.ArticleHitSerializer": "plain",
+    "knowledge.api.ArticleQuerySerializer": "input",
+    "knowledge.api.ArticleSerializer": "plain",
     "outages.api.OutageFilterSerializer": "input",
     "outages.api.OutageInSerializer": "input",
     "outages.api.OutageRestoreSerializer": "input",
@@ -226,7 +240,8 @@ SERIALIZERS: dict[str, str] = {
 # Field names that carry a customer's identity or point at other records of the same customer.
 PERSONAL_FIELDS = frozenset({"customer", "customer_name", "customer_phone", "phone", "account_no", "address",
                              "links", "timeline", "events", "attachments", "accountabilities"})
-PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "risk", "sla", "outages")
+PROJECT_APPS = ("accounts", "complaints", "core", "notifications", "reports", "risk", "sla", "outages",
+                "knowledge")
 
 
 def project_serializers() -> dict[str, type]:
