@@ -12,7 +12,7 @@ locks the report row and then the task, in the order the transition service lock
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -98,7 +98,9 @@ def investigation_tasks(user) -> QuerySet:
     ids = visible_unit_ids(user)
     if ids is not None:
         qs = qs.filter(unit_id__in=ids)
-    return qs.select_related("unit", "issued_by", "answered_by").order_by("closed_at", "answered_at", "due_at", "id")
+    # Awaiting an answer first, the nearest due first (NULLs sort last on PostgreSQL unless told).
+    return qs.select_related("unit", "issued_by", "answered_by").order_by(
+        F("closed_at").asc(nulls_first=True), F("answered_at").asc(nulls_first=True), "due_at", "id")
 
 
 def investigation_task(user, task_id) -> InvestigationTask:

@@ -226,3 +226,13 @@ def test_the_task_list_costs_the_same_however_many_tasks(report, users, units, c
         _issue(report, users, units)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(station.get(reverse("api-investigations")).json()["results"]) == 8
+
+
+def test_the_unit_sees_tasks_awaiting_an_answer_first_nearest_due_first(report, users, units, client_for):
+    _issue(report, users, units, matter="甲事项", days=9)
+    answered = InvestigationTask.objects.get()
+    s.investigation_answer(task_id=answered.pk, actor=users["station_a"], findings="已查")
+    _issue(report, users, units, matter="乙事项", days=6)
+    _issue(report, users, units, matter="丙事项", days=3)
+    page = client_for("station_a").get(reverse("complaints:investigations")).content.decode()
+    assert page.index("丙事项") < page.index("乙事项") < page.index("甲事项")
