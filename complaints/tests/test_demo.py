@@ -1,5 +1,7 @@
 """The demo data (`make run`) walks tickets through the real services, so the pages and the monthly
 bulletin have something to show: every step of the loop, and responsibility records."""
+from datetime import timedelta
+
 import pytest
 
 from complaints.demo import seed_demo_tickets
@@ -41,3 +43,29 @@ def test_demo_station_has_an_investigation_task_that_never_names_the_report(org,
     assert task.matter in page
     assert task.ticket.number not in page and task.ticket.customer_name not in page
 
+
+
+def test_demo_outages_and_knowledge_base(org, client_for):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from knowledge.demo import seed_demo_articles
+    from knowledge.selectors import article_search
+    from outages.demo import seed_demo_outages
+    from outages.models import OutageEvent
+    from outages.selectors import active_events_for
+
+    seed_demo_tickets(count=10)
+    assert seed_demo_outages() == 2 and seed_demo_outages() == 0
+    now = timezone.now()
+    planned = OutageEvent.objects.get(kind="planned")
+    assert timedelta(days=7) <= planned.start_at - now <= timedelta(days=9)  # next week, announced in time
+    fault = OutageEvent.objects.get(kind="fault")
+    assert fault.restored_at is None and fault.calls.count() == 3
+    area = fault.service_areas.get()
+    assert active_events_for(service_area=area) == [fault]
+    html = client_for("agent").get(reverse("outages:intake_match"), {"address": f"{area.name}8号"}).content.decode()
+    assert f'data-outage="{fault.pk}"' in html
+    assert seed_demo_articles() == 30 and seed_demo_articles() == 0
+    for word in ("电价", "复电", "新装", "停电", "电表", "账单"):
+        assert article_search(word), word

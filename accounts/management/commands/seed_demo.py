@@ -16,4 +16,9 @@ class Command(BaseCommand):
             from sla.sweep import sweep_clocks
 
             sweep_clocks()  # bring the back-dated clocks up to now: warnings, breaches, supervision orders
-        self.stdout.write(f"demo: {len(units)} units, {len(users)} users, {created} tickets added")
+        from knowledge.demo import seed_demo_articles
+        from outages.demo import seed_demo_outages
+
+        outages, articles = seed_demo_outages(), seed_demo_articles()
+        self.stdout.write(f"demo: {len(units)} units, {len(users)} users, {created} tickets, {outages} outages, "
+                          f"{articles} knowledge articles added")
