@@ -436,12 +436,17 @@ class InvestigationTask(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True)  # told once, by the sweep
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("调查任务")
         verbose_name_plural = _("调查任务")
-        indexes = [models.Index(fields=["unit", "-issued_at"], name="investigation_unit")]
+        indexes = [models.Index(fields=["unit", "-issued_at"], name="investigation_unit"),
+                   # The overdue sweep reads only open, unanswered tasks not yet reported overdue.
+                   models.Index(fields=["due_at"], name="investigation_due",
+                                condition=Q(closed_at__isnull=True, answered_at__isnull=True,
+                                            overdue_at__isnull=True))]
 
     @property
     def state(self) -> str:

@@ -26,3 +26,14 @@ def purge_personal_data_task():
     result = personal_data_purge()
     log.info("personal data purge: %s", result.message())
     return {"tickets": result.tickets, "history_rows": result.history_rows}
+
+
+@shared_task(name="complaints.tasks.investigation_overdue_task", ignore_result=True)
+def investigation_overdue_task():
+    """Every 10 minutes: report once each investigation task whose due passed unanswered (idempotent)."""
+    from complaints.services.investigation import investigation_overdue_sweep
+
+    count = investigation_overdue_sweep()
+    if count:
+        log.info("investigation tasks overdue: %s", count)
+    return count

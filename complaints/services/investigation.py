@@ -21,6 +21,7 @@ from accounts.scoping import visible_unit_ids
 from complaints.models import Attachment, InvestigationTask, Kind, Status, Ticket, TicketEvent
 from complaints.policy import holds, mask_phone
 from core.errors import Conflict, NotFound, ValidationFailed
+from notifications.services import unit_people
 
 from .workflow import _require, checked_upload, store_upload, ticket_action
 
@@ -84,8 +85,6 @@ def investigation_issue(*, ticket, actor, unit: Unit | None, matter: str, due_at
 
 
 def _unit_recipients(unit: Unit) -> list:
-    from notifications.services import unit_people
-
     return unit_people(unit, Role.UNIT_MANAGER) or unit_people(unit, Role.HANDLER)
 
 
@@ -138,9 +137,9 @@ def investigation_answer(*, task_id, actor, findings: str, files=()) -> Investig
         TicketEvent.objects.create(ticket=report, at=now, actor=actor, action="investigation_answered",
                                    from_status=report.status, to_status=report.status, note=task.findings[:2000],
                                    data={"task": task.pk, "unit": task.unit.code, "files": len(stored)})
-        from notifications.services import notify, unit_people
+        from notifications.services import notify
 
-        office = unit_people(report.unit, Role.DISCIPLINE) + ([task.issued_by] if task.issued_by_id else [])
+        office = unit_people(report.owner_unit, Role.DISCIPLINE) + ([task.issued_by] if task.issued_by_id else [])
         notify(users=office, ticket=report, kind="investigation_answered",
                message=gettext("举报 %(number)s 的调查任务已由 %(unit)s 答复")
                % {"number": report.number, "unit": task.unit.name})
@@ -187,3 +186,40 @@ def report_conclude(*, ticket, actor, substantiated: bool | None, conclusion: st
 
     return ticket_action(ticket=ticket, actor=actor, action="conclude", change=change,
                          expected_version=expected_version)
+
+
+def investigation_overdue_sweep(now: datetime | None = None, chunk: int = 500) -> int:
+    """Beat: an open task whose due has passed unanswered is reported once — to its unit (without the
+    report) and to the discipline office (with it). Compare-and-set on `overdue_at`, so an overlapping
+    run reports nothing twice. Returns how many tasks were reported."""
+    from notifications.services import notify_many
+
+    now = now or timezone.now()
+    due = InvestigationTask.objects.filter(closed_at__isnull=True, answered_at__isnull=True, overdue_at__isnull=True,
+                                           due_at__lte=now)
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(due.order_by("due_at", "id").values_list("id", flat=True)[:chunk])
+            if not ids:
+                break
+            claimed = list(due.filter(id__in=ids).select_for_update(of=("self",))
+                           .select_related("unit", "ticket", "ticket__owner_unit"))
+            InvestigationTask.objects.filter(id__in=[t.pk for t in claimed], overdue_at__isnull=True).update(
+                overdue_at=now)
+            offices: dict[int, list] = {}
+            items = []
+            for task in claimed:
+                office = task.ticket.owner_unit
+                if office.pk not in offices:
+                    offices[office.pk] = unit_people(office, Role.DISCIPLINE)
+                items.append((_unit_recipients(task.unit), None, "investigation_overdue",
+                              gettext("调查任务 %(id)s 已超过答复期限，请尽快答复") % {"id": task.pk}))
+                items.append((offices[office.pk], task.ticket, "investigation_overdue",
+                              gettext("举报 %(number)s 的调查任务（%(unit)s）超期未答复")
+                              % {"number": task.ticket.number, "unit": task.unit.name}))
+            notify_many(items)
+            done += len(claimed)
+        if len(ids) < chunk:
+            break
+    return done

@@ -236,3 +236,22 @@ def test_the_unit_sees_tasks_awaiting_an_answer_first_nearest_due_first(report, 
     _issue(report, users, units, matter="丙事项", days=3)
     page = client_for("station_a").get(reverse("complaints:investigations")).content.decode()
     assert page.index("丙事项") < page.index("乙事项") < page.index("甲事项")
+
+
+def test_an_overdue_task_is_reported_once_to_the_unit_without_the_report_and_to_the_office(report, users, units,
+                                                                                           settings):
+    from complaints.services.investigation import investigation_overdue_sweep
+
+    _issue(report, users, units, days=1)
+    _issue(report, users, units, matter="另一事项", days=1)
+    answered = InvestigationTask.objects.order_by("id").last()
+    s.investigation_answer(task_id=answered.pk, actor=users["station_a"], findings="已查")
+    _issue(report, users, units, matter="未到期事项", days=5)
+    later = timezone.now() + timedelta(days=2)
+    assert investigation_overdue_sweep(now=later) == 1  # the unanswered one past its due only
+    assert investigation_overdue_sweep(now=later) == 0  # told once
+    unit_note = Notification.objects.get(user=users["manager_a"], kind="investigation_overdue")
+    assert unit_note.ticket_id is None and report.number not in unit_note.message
+    office_note = Notification.objects.get(user=users["discipline"], kind="investigation_overdue")
+    assert office_note.ticket_id == report.pk and report.number in office_note.message
+    assert "investigation-overdue" in settings.CELERY_BEAT_SCHEDULE
