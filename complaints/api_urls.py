@@ -1,20 +1,12 @@
 """/api/v1/ ticket endpoints: list and intake, detail, one URL per workflow action, attachments."""
 from django.urls import path
+from django.utils.module_loading import import_string
 
+from complaints.actions import API_ACTIONS
 from complaints.api import views as v
 
-ACTIONS = [
-    ("dispatch", v.TicketDispatchApi), ("return", v.TicketReturnApi), ("contact", v.TicketContactApi),
-    ("reply", v.TicketReplyApi), ("review", v.TicketReviewApi), ("callback", v.TicketCallbackApi),
-    ("extend", v.TicketExtendApi), ("extension-decision", v.TicketExtensionDecisionApi),
-    ("supervise", v.TicketSuperviseApi), ("chase", v.TicketChaseApi), ("add-info", v.TicketAddInfoApi),
-    ("note", v.TicketNoteApi), ("withdraw", v.TicketWithdrawApi), ("responsibility", v.TicketResponsibilityApi),
-    ("close", v.TicketCloseApi), ("assign", v.TicketAssignApi), ("change-finding", v.TicketChangeFindingApi),
-    ("order-reply", v.TicketOrderReplyApi),
-    ("order-close", v.TicketOrderCloseApi), ("major-report", v.TicketMajorReportApi),
-    ("major-summary", v.TicketMajorSummaryApi), ("followup", v.TicketFollowUpApi),
-    ("investigate", v.TicketInvestigateApi), ("conclude", v.TicketConcludeApi),
-]
+# One route per declared action (complaints.actions), at its slug.
+ACTION_ROUTES = [(a.slug, import_string(a.api_view) if a.api_view else v.ACTION_VIEWS[a.name]) for a in API_ACTIONS]
 
 urlpatterns = [
     path("categories/", v.CategoryListApi.as_view(), name="api-categories"),
@@ -26,9 +18,7 @@ urlpatterns = [
     path("investigations/<str:task_id>/answer/", v.InvestigationAnswerApi.as_view(), name="api-investigation-answer"),
     path("tickets/<str:number>/", v.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/attachments/", v.TicketAttachmentUploadApi.as_view(), name="api-ticket-attachments"),
-    path("tickets/<str:number>/onsite-investigation/", v.TicketOnsiteInvestigationApi.as_view(),
-         name="api-ticket-onsite-investigation"),
     path("tickets/<str:number>/attachments/<str:attachment_id>/", v.TicketAttachmentDownloadApi.as_view(),
          name="api-ticket-attachment"),
-    *[path(f"tickets/<str:number>/{slug}/", view.as_view(), name=f"api-ticket-{slug}") for slug, view in ACTIONS],
+    *[path(f"tickets/<str:number>/{slug}/", view.as_view(), name=f"api-ticket-{slug}") for slug, view in ACTION_ROUTES],
 ]

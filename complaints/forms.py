@@ -234,11 +234,11 @@ class SuperviseForm(StyledForm):
 class OrderForm(StyledForm):
     """Answer (unit) or close (supervision office) one of the ticket's open orders."""
 
-    order = forms.TypedChoiceField(label=_("督办单"), coerce=int)
+    order_id = forms.TypedChoiceField(label=_("督办单"), coerce=int)
 
     def __init__(self, *args, orders=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["order"].choices = [(o.pk, f"{o.get_kind_display()} {o.level}级 · {o.issued_at:%m-%d %H:%M} · "
+        self.fields["order_id"].choices = [(o.pk, f"{o.get_kind_display()} {o.level}级 · {o.issued_at:%m-%d %H:%M} · "
                                                 f"{o.content[:30]}") for o in orders]
 
 

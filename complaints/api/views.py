@@ -1,6 +1,5 @@
 """The ticket API: one class per operation, each a thin call into complaints.services (writes)
 or complaints.selectors (reads). No business rule lives here."""
-import functools
 
 from django.http import FileResponse
 from django.urls import reverse
@@ -20,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints import selectors, services
+from complaints.actions import API_ACTIONS, Action
 from complaints.models import Category, Status
 from complaints.permissions import access_ticket
 from complaints.policy import holds, visible_attachments
@@ -251,100 +251,39 @@ class TicketDetailApi(ApiView):
 # --- workflow actions -------------------------------------------------------------------
 
 class TicketActionApi(ApiView):
-    """POST /tickets/{number}/<action>/: validate the body, call the service, answer the ticket."""
+    """POST /tickets/{number}/<slug>/: validate the body, call the action's service, answer the ticket."""
 
-    serializer_class = None
-    service = None
+    action = None  # complaints.actions.Action
 
     def post(self, request, number):
         check_number(number)
-        serializer = self.serializer_class(data=request.data)
+        serializer = self.action.serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        type(self).service(ticket=number, actor=request.user, expected_version=version, **data)
+        self.action.call(ticket=number, actor=request.user, expected_version=version, data=data)
         return ticket_response(request, number)
 
 
-def _action(name: str, path: str, serializer, service, summary: str, description: str):
-    """Build one API class per action, so each has its own schema operation."""
-    attrs = {"serializer_class": serializer, "service": service,
-             "__doc__": f"{summary}: POST /api/v1/tickets/{{number}}/{path}/"}
-
+def _action_view(action: Action) -> type[TicketActionApi]:
+    """The API class of one declared action: its own class, so that it is its own schema operation."""
     def post(self, request, number):
         return TicketActionApi.post(self, request, number)
 
-    attrs["post"] = extend_schema(
-        tags=[TAG_ACTIONS], summary=summary, operation_id=f"tickets_{path.replace('-', '_')}",
-        description=description + "\n\n可带 `version`(详情中的版本号)：与当前版本不一致时答复 409(code=stale)。"
-                                  "\n状态不允许时答复 409(code=invalid_transition)；角色无权答复 403。"
-                                  "成功答复更新后的工单。",
-        parameters=[NUMBER_PARAM, LANG_PARAM], request=serializer,
+    post = extend_schema(
+        tags=[TAG_ACTIONS], summary=str(action.label), operation_id=f"tickets_{action.name}",
+        description=action.description + "\n\n可带 `version`(详情中的版本号)：与当前版本不一致时答复 409(code=stale)。"
+                                         "\n状态不允许时答复 409(code=invalid_transition)；角色无权答复 403。"
+                                         "成功答复更新后的工单。",
+        parameters=[NUMBER_PARAM, LANG_PARAM], request=action.serializer_class,
         responses={200: s.TicketDetailSerializer, **WRITE_ERRORS})(post)
-    return type(name, (TicketActionApi,), attrs)
+    name = "Ticket" + "".join(part.title() for part in action.name.split("_")) + "Api"
+    doc = f"{action.label}: POST /api/v1/tickets/{{number}}/{action.slug}/"
+    return type(name, (TicketActionApi,), {"action": action, "post": post, "__doc__": doc})
 
 
-TicketDispatchApi = _action("TicketDispatchApi", "dispatch", s.DispatchSerializer, services.ticket_dispatch,
-                            "派发", "受理班长/督办人员把已受理或已退单的工单派发给承办单位(unit 为单位编码)。")
-TicketReturnApi = _action("TicketReturnApi", "return", s.ReturnSerializer, services.ticket_return,
-                          "退单", "承办单位在派发后规定工作日内退回不属于本单位的工单，须填写原因。")
-TicketContactApi = _action("TicketContactApi", "contact", s.ContactSerializer, services.ticket_contact,
-                           "联系客户", "承办人员记录与客户的联系；首次联系上(reached=true)后状态变为已联系，"
-                           "首次联系时限完成。")
-TicketReplyApi = _action("TicketReplyApi", "reply", s.ReplySerializer, services.ticket_reply,
-                         "答复", "承办单位提交处理结果：是否属实、原因、处理措施、答复客户的内容。")
-TicketReviewApi = _action("TicketReviewApi", "review", s.ReviewSerializer, services.ticket_review,
-                          "审核答复", "督办人员审核答复：通过进入待回访；"
-                          "退回(approved=false，须填意见)则承办单位重新答复。")
-TicketCallbackApi = _action("TicketCallbackApi", "callback", s.CallbackSerializer, services.ticket_callback,
-                            "回访", "督办人员回访客户：满意归档；不满意重新派发；未联系上记录次数。")
-TicketExtendApi = _action("TicketExtendApi", "extend", s.ExtendSerializer, services.ticket_extension_request,
-                          "申请延期", "承办单位申请延长处理时限(工作日)，待督办人员审批。")
-TicketExtensionDecisionApi = _action(
-    "TicketExtensionDecisionApi", "extension-decision", s.ExtensionDecisionSerializer,
-    services.ticket_extension_decide, "审批延期", "督办人员批准或驳回待审批的延期申请；批准后处理时限顺延。")
-TicketSuperviseApi = _action("TicketSuperviseApi", "supervise", s.SuperviseSerializer, services.ticket_supervise,
-                             "督办/预警", "督办人员对工单下发督办单或投诉风险预警单。")
-TicketChaseApi = _action("TicketChaseApi", "chase", s.ChaseSerializer, services.ticket_chase,
-                         "客户催办", "坐席记录客户来电催办，通知承办单位。")
-TicketAddInfoApi = _action("TicketAddInfoApi", "add-info", s.AddInfoSerializer, services.ticket_add_info,
-                           "补充诉求", "坐席记录客户补充的诉求内容，通知承办单位。")
-TicketNoteApi = _action("TicketNoteApi", "note", s.NoteSerializer, services.ticket_note,
-                        "处理备注", "承办人员添加处理备注(不改变状态)。")
-TicketWithdrawApi = _action("TicketWithdrawApi", "withdraw", s.WithdrawSerializer, services.ticket_withdraw,
-                            "撤诉", "客户撤回诉求，工单终止，全部时限取消。")
-TicketResponsibilityApi = _action(
-    "TicketResponsibilityApi", "responsibility", s.ResponsibilitySerializer, services.ticket_responsibility,
-    "责任认定", "督办人员认定是否有责；有责须填写考核意见(decision)，可指定责任单位与责任人。")
-TicketChangeFindingApi = _action(
-    "TicketChangeFindingApi", "change-finding", s.ChangeFindingSerializer, services.ticket_change_finding,
-    "变更核实结论", "督办人员变更答复的核实结论(属实/不属实)，须填写理由；改为不属实时清除有责认定。"
-    "不属实的工单须先变更为属实才能认定有责。")
-TicketCloseApi = _action("TicketCloseApi", "close", s.CloseSerializer, services.ticket_close,
-                         "直接办结", "咨询、表扬、建议、意见类工单在受理时当场答复并办结归档。")
-TicketAssignApi = _action("TicketAssignApi", "assign", s.AssignSerializer, services.ticket_assign,
-                          "指定承办人", "承办单位指定本单位的承办人(handler 为登录名)。")
-TicketOrderReplyApi = _action("TicketOrderReplyApi", "order-reply", s.OrderReplySerializer,
-                              services.supervision_reply, "答复督办",
-                              "承办单位答复一张在办督办单(order_id)：督办时限停止，不再升级。")
-TicketOrderCloseApi = _action("TicketOrderCloseApi", "order-close", s.OrderCloseSerializer,
-                              services.supervision_close, "督办办结", "督办人员办结(销号)一张在办督办单(order_id)。")
-TicketMajorReportApi = _action("TicketMajorReportApi", "major-report", s.MajorReportSerializer,
-                               functools.partial(services.major_report_submit, kind="flash"), "重大事件快报",
-                               "重大工单报送重大事件快报(事件经过、地点、影响范围、已采取措施)，"
-                               "发送上级单位督办部门，快报时限完成。")
-TicketMajorSummaryApi = _action("TicketMajorSummaryApi", "major-summary", s.MajorSummarySerializer,
-                                functools.partial(services.major_report_submit, kind="summary"), "当日简要情况",
-                                "重大工单报送当日简要情况，发送上级单位督办部门，简要情况时限完成。")
-TicketInvestigateApi = _action(
-    "TicketInvestigateApi", "investigate", s.InvestigateSerializer, services.investigation_issue, "下发调查任务",
-    "纪检监察部门就举报件向被举报单位或其上级单位下发调查任务：调查单位(unit)、调查事项(matter)、答复期限(due_at)。"
-    "调查单位只看到调查事项和期限，看不到举报件、其编号和举报人；调查事项写入举报人信息或举报件编号时答复 400。")
-TicketConcludeApi = _action(
-    "TicketConcludeApi", "conclude", s.ConcludeSerializer, services.report_conclude, "举报调查结论",
-    "纪检监察部门对举报作出结论(是否属实、调查结论)：举报归档，离开全部在办队列，未办结的调查任务随之办结。")
-TicketFollowUpApi = _action("TicketFollowUpApi", "followup", s.FollowUpSerializer, services.followup_record,
-                            "半年跟踪回访", "督办人员记录属实投诉归档半年后的跟踪回访结果。")
+# Actions with an own view (multipart bodies) are routed to it by api_urls.
+ACTION_VIEWS = {a.name: _action_view(a) for a in API_ACTIONS if not a.api_view}
 
 
 # --- attachments ----------------------------------------------------------------------------

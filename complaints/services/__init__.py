@@ -7,7 +7,6 @@ from .major import major_report_submit  # noqa: F401
 from .onsite import ticket_onsite_investigation  # noqa: F401
 from .supervision import supervision_close, supervision_reply, supervision_sweep  # noqa: F401
 from .workflow import (  # noqa: F401
-    TRANSITIONS,
     allowed_actions,
     attachment_add,
     ticket_add_info,

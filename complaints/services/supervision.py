@@ -32,7 +32,7 @@ def _open_order(ticket: Ticket, order_id) -> SupervisionOrder:
     order = (SupervisionOrder.objects.select_for_update().filter(ticket=ticket, pk=order_id, closed_at__isnull=True)
              .first() if str(order_id).isdigit() else None)
     if order is None:
-        raise ValidationFailed(gettext("没有该在办督办单"), fields={"order": [gettext("没有该在办督办单")]})
+        raise ValidationFailed(gettext("没有该在办督办单"), fields={"order_id": [gettext("没有该在办督办单")]})
     return order
 
 

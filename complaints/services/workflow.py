@@ -5,7 +5,6 @@ actor's scope (404), role permission (403), the current state and the expected v
 lets the action change the ticket, updates the clocks, saves (history row through
 django-simple-history), writes the timeline event, and leaves side effects to after commit."""
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Unit, UnitKind
 from accounts.scoping import unit_visible
+from complaints.actions import ACTIONS
 from complaints.models import (
     OPEN_STATUSES,
     Accountability,
@@ -37,53 +37,7 @@ from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from risk.services import risk_after_action
 from sla.services import clock_extend, clocks_on
 
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple[str, ...]
-    permission: str
-    targets: tuple[str, ...] = ()  # empty: the action records something, the status stays
-
-
 S = Status
-TRANSITIONS: dict[str, Transition] = {
-    "dispatch": Transition(gettext_lazy("派发"), (S.REGISTERED, S.RETURNED), "complaints.dispatch_ticket",
-                           (S.DISPATCHED,)),
-    "return": Transition(gettext_lazy("退单"), (S.DISPATCHED,), "complaints.handle_ticket", (S.RETURNED,)),
-    "contact": Transition(gettext_lazy("联系客户"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket",
-                          (S.CONTACTED,)),
-    "reply": Transition(gettext_lazy("答复"), (S.CONTACTED,), "complaints.handle_ticket", (S.REPLIED,)),
-    "review": Transition(gettext_lazy("审核"), (S.REPLIED,), "complaints.review_ticket", (S.REVIEWED, S.CONTACTED)),
-    "callback": Transition(gettext_lazy("回访"), (S.REVIEWED,), "complaints.callback_ticket",
-                           (S.ARCHIVED, S.DISPATCHED, S.REVIEWED)),
-    "withdraw": Transition(gettext_lazy("撤诉"), tuple(OPEN_STATUSES), "complaints.withdraw_ticket", (S.WITHDRAWN,)),
-    "close": Transition(gettext_lazy("直接办结"), (S.REGISTERED,), "complaints.intake_ticket", (S.ARCHIVED,)),
-    "assign": Transition(gettext_lazy("指定承办人"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
-    "extend": Transition(gettext_lazy("申请延期"), (S.DISPATCHED, S.CONTACTED), "complaints.handle_ticket"),
-    "extension_decision": Transition(gettext_lazy("审批延期"), (S.DISPATCHED, S.CONTACTED),
-                                     "complaints.decide_extension"),
-    "supervise": Transition(gettext_lazy("督办/预警"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
-    "chase": Transition(gettext_lazy("客户催办"), tuple(OPEN_STATUSES), "complaints.intake_ticket"),
-    "add_info": Transition(gettext_lazy("补充诉求"), tuple(OPEN_STATUSES), "complaints.intake_ticket"),
-    "note": Transition(gettext_lazy("处理备注"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
-    "responsibility": Transition(gettext_lazy("责任认定"), (S.REPLIED, S.REVIEWED, S.ARCHIVED),
-                                 "complaints.decide_responsibility"),
-    "change_finding": Transition(gettext_lazy("变更核实结论"), (S.REPLIED, S.REVIEWED, S.ARCHIVED),
-                                 "complaints.decide_responsibility"),
-    "attach": Transition(gettext_lazy("上传附件"), tuple(S.values), "complaints.view_ticket"),
-    "order_reply": Transition(gettext_lazy("答复督办"), tuple(OPEN_STATUSES), "complaints.handle_ticket"),
-    "order_close": Transition(gettext_lazy("督办办结"), tuple(OPEN_STATUSES), "complaints.supervise_ticket"),
-    "major_report": Transition(gettext_lazy("重大事件快报"), tuple(S.values), "complaints.report_major"),
-    "major_summary": Transition(gettext_lazy("当日简要情况"), tuple(S.values), "complaints.report_major"),
-    "onsite_investigation": Transition(gettext_lazy("登记现场调查"), (S.DISPATCHED, S.CONTACTED),
-                                       "complaints.handle_ticket"),
-    "followup": Transition(gettext_lazy("跟踪回访"), (S.ARCHIVED,), "complaints.callback_ticket"),
-    # A misconduct report (举报): the discipline office asks a unit to investigate, then concludes.
-    "investigate": Transition(gettext_lazy("下发调查任务"), tuple(OPEN_STATUSES), "complaints.investigate_report"),
-    "conclude": Transition(gettext_lazy("举报调查结论"), tuple(OPEN_STATUSES), "complaints.investigate_report",
-                           (S.ARCHIVED,)),
-}
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
 EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gettext_lazy("系统自动督办"),
                 "order_escalated": gettext_lazy("督办升级"), "order_breached": gettext_lazy("督办超期"),
@@ -97,7 +51,7 @@ EXTENSION_STATUSES = (S.DISPATCHED, S.CONTACTED)
 
 def event_label(action: str) -> str:
     """The name a timeline event is shown with (page and API)."""
-    label = EVENT_LABELS.get(action) or (TRANSITIONS[action].label if action in TRANSITIONS else action)
+    label = EVENT_LABELS.get(action) or (ACTIONS[action].label if action in ACTIONS else action)
     return str(label)
 
 
@@ -107,7 +61,7 @@ CLOSABLE_AT_INTAKE = (Kind.ENQUIRY, Kind.PRAISE, Kind.SUGGESTION, Kind.OPINION)
 
 def allowed_actions(user, ticket: Ticket) -> list[str]:
     """The actions this user may take on this ticket now (for buttons and the API)."""
-    return [name for name, t in TRANSITIONS.items()
+    return [name for name, t in ACTIONS.items()
             if ticket.status in t.sources and user.has_perm(t.permission) and _extra_ok(name, ticket)]
 
 
@@ -142,7 +96,7 @@ def _followup_pending(ticket: Ticket) -> bool:
 
 def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket], tuple[str, str, dict]],
          expected_version: int | None = None) -> Ticket:
-    transition = TRANSITIONS[action]
+    transition = ACTIONS[action]
     number = ticket if isinstance(ticket, str) else ticket.number
     with transaction.atomic():
         locked = ticket_scope(actor).select_for_update(of=("self",)).filter(number=number).first()
@@ -186,7 +140,7 @@ def ticket_action(*, ticket: Ticket | str, actor, action: str, change: Callable[
                   expected_version: int | None = None) -> Ticket:
     """The locked transition service for actions whose change is written in another services
     module (supervision orders, major-event reports, follow-up calls): `action` must be a row of
-    TRANSITIONS; `change(ticket)` returns (clock event or None, timeline note, event data)."""
+    ACTIONS; `change(ticket)` returns (clock event or None, timeline note, event data)."""
     return _act(ticket=ticket, actor=actor, action=action, change=change, expected_version=expected_version)
 
 

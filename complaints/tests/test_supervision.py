@@ -154,12 +154,12 @@ def test_unit_answers_an_order_on_the_ticket_page(dispatched, users, client_for)
     web = client_for("station_a")
     dispatched.refresh_from_db()
     response = web.post(reverse("complaints:act", args=[dispatched.number, "order_reply"]),
-                        {"version": dispatched.version, "order_reply-order": order.pk, "order_reply-text": "已处理"})
+                        {"version": dispatched.version, "order_reply-order_id": order.pk, "order_reply-text": "已处理"})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.reply == "已处理"
     response = web.post(reverse("complaints:act", args=[dispatched.number, "order_reply"]),
-                        {"version": dispatched.version + 1, "order_reply-order": order.pk, "order_reply-text": "x"})
+                        {"version": dispatched.version + 1, "order_reply-order_id": order.pk, "order_reply-text": "x"})
     assert response.status_code == 400  # no unanswered order left to choose
     assert dispatched.status == Status.DISPATCHED
 

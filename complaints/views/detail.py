@@ -6,10 +6,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import forms as f
+from complaints.actions import ACTIONS, PAGE_ACTIONS
 from complaints.models import SensitiveAccess
 from complaints.permissions import access_ticket
 from complaints.policy import (
@@ -24,45 +25,12 @@ from complaints.policy import (
 from complaints.selectors import reply_rejection, ticket_detail, units_for_dispatch
 from complaints.services import allowed_actions
 from complaints.services.investigation import investigation_targets
-from complaints.services.workflow import TRANSITIONS
 from core.errors import NotFound
 from outages.selectors import frequent_outage_warning
 
-# action → (form class, button text, confirm text); "attach" has its own upload form.
-ACTION_FORMS = {
-    "dispatch": (f.DispatchForm, gettext_lazy("派发"), ""),
-    "contact": (f.ContactForm, gettext_lazy("保存联系记录"), ""),
-    "reply": (f.ReplyForm, gettext_lazy("提交答复"), ""),
-    "review": (f.ReviewForm, gettext_lazy("提交审核"), ""),
-    "callback": (f.CallbackForm, gettext_lazy("保存回访结果"), ""),
-    "return": (f.ReturnForm, gettext_lazy("退单"), gettext_lazy("确定退回该工单？")),
-    "assign": (f.AssignForm, gettext_lazy("指定"), ""),
-    "extend": (f.ExtensionRequestForm, gettext_lazy("申请延期"), ""),
-    "extension_decision": (f.ExtensionDecideForm, gettext_lazy("提交审批"), ""),
-    "supervise": (f.SuperviseForm, gettext_lazy("下发"), ""),
-    "responsibility": (f.ResponsibilityForm, gettext_lazy("保存认定"), ""),
-    "change_finding": (f.ChangeFindingForm, gettext_lazy("变更结论"), gettext_lazy("确定变更核实结论？")),
-    "close": (f.CloseForm, gettext_lazy("直接办结"), gettext_lazy("确定直接办结该工单？")),
-    "chase": (f.ChaseForm, gettext_lazy("登记催办"), ""),
-    "add_info": (f.TextForm, gettext_lazy("保存补充"), ""),
-    "note": (f.TextForm, gettext_lazy("保存备注"), ""),
-    "withdraw": (f.ReasonForm, gettext_lazy("撤诉"), gettext_lazy("确定撤诉并关闭该工单？")),
-    "order_reply": (f.OrderReplyForm, gettext_lazy("提交督办答复"), ""),
-    "order_close": (f.OrderCloseForm, gettext_lazy("督办办结"), gettext_lazy("确定办结该督办单？")),
-    "major_report": (f.MajorReportForm, gettext_lazy("报送快报"), ""),
-    "major_summary": (f.MajorSummaryForm, gettext_lazy("报送简要情况"), ""),
-    "onsite_investigation": (f.OnsiteInvestigationForm, gettext_lazy("保存现场调查"), ""),
-    "followup": (f.FollowUpForm, gettext_lazy("保存跟踪回访"), ""),
-    "investigate": (f.InvestigateForm, gettext_lazy("下发调查任务"), ""),
-    "conclude": (f.ConcludeForm, gettext_lazy("作出结论并办结"), gettext_lazy("确定作出调查结论并办结该举报？")),
-}
-# Actions that move the case forward come first and open; the rest are collapsed.
-PRIMARY = ("major_report", "followup", "conclude", "dispatch", "contact", "reply", "review", "callback",
-           "extension_decision", "close")
-
 
 def build_form(action, user, ticket, data=None, files=None):
-    form_class = ACTION_FORMS[action][0]
+    form_class = ACTIONS[action].form_class
     kwargs = {"prefix": action}
     if action == "dispatch":
         kwargs["units"] = units_for_dispatch(user)
@@ -91,16 +59,12 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
     bound = bound or {}
     user = request.user
     allowed = allowed_actions(user, ticket)
-    actions = [a for a in allowed if a in ACTION_FORMS]
-    actions.sort(key=lambda a: (a not in PRIMARY, PRIMARY.index(a) if a in PRIMARY else 0))
-    action_forms = []
-    for action in actions:
-        _cls, button, confirm = ACTION_FORMS[action]
-        action_forms.append({
-            "name": action, "label": TRANSITIONS[action].label, "button": button, "confirm": confirm,
-            "form": bound.get(action) or build_form(action, user, ticket),
-            "url": reverse("complaints:act", args=[ticket.number, action]),
-            "primary": action in PRIMARY, "open": action in PRIMARY or action in bound})
+    may = set(allowed)
+    action_forms = [{
+        "name": a.name, "label": a.label, "button": a.button, "confirm": a.confirm,
+        "form": bound.get(a.name) or build_form(a.name, user, ticket),
+        "url": reverse("complaints:act", args=[ticket.number, a.name]),
+        "primary": a.primary, "open": a.primary or a.name in bound} for a in PAGE_ACTIONS if a.name in may]
     context = {
         "ticket": ticket,
         "customer": customer_view(user, ticket),

@@ -14,11 +14,13 @@ scope:  ticket  — takes a ticket <number>: 404 for a ticket outside the user's
         report  — figures scoped to the user's subtree (`?unit=` outside it: 404)
         list    — lists tickets: must never include one outside the subtree
         none    — nothing scoped
-action: the workflow action (complaints.services.workflow.TRANSITIONS key) a POST route performs
+action: the workflow action (complaints.actions.ACTIONS key) a POST route performs
 """
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from complaints.actions import ACTIONS
 
 
 @dataclass(frozen=True)
@@ -29,15 +31,8 @@ class Route:
     action: str = ""
 
 
-API_ACTIONS = {
-    "dispatch": "dispatch", "return": "return", "contact": "contact", "reply": "reply", "review": "review",
-    "callback": "callback", "extend": "extend", "extension-decision": "extension_decision",
-    "supervise": "supervise", "chase": "chase", "add-info": "add_info", "note": "note", "withdraw": "withdraw",
-    "responsibility": "responsibility", "close": "close", "assign": "assign", "change-finding": "change_finding",
-    "order-reply": "order_reply",
-    "order-close": "order_close", "major-report": "major_report", "major-summary": "major_summary",
-    "followup": "followup", "investigate": "investigate", "conclude": "conclude",
-}
+# Each declared action's own API route (uploads have theirs, listed below).
+API_ACTIONS = {a.slug: a.name for a in ACTIONS.values() if not a.own_routes}
 
 CATALOG: dict[str, Route] = {
     # public
@@ -63,7 +58,6 @@ CATALOG: dict[str, Route] = {
     "api-ticket-detail": Route("api", "ticket"),
     "api-ticket-attachments": Route("api", "ticket", ("POST",), "attach"),
     "api-ticket-attachment": Route("api", "ticket"),
-    "api-ticket-onsite-investigation": Route("api", "ticket", ("POST",), "onsite_investigation"),
     **{f"api-ticket-{slug}": Route("api", "ticket", ("POST",), action) for slug, action in API_ACTIONS.items()},
     # API: investigation tasks, on the side of the unit they are addressed to (never the report)
     "api-investigations": Route("api", "list"),  # lists tasks of the user's subtree
