@@ -82,3 +82,55 @@ class RiskFollowUpApi(ApiView):
         results = services.risk_follow_up(actor=request.user, numbers=data.validated_data["numbers"],
                                           content=data.validated_data["content"])
         return Response({"results": results})
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    regulator_ref = serializers.CharField(help_text="12398 转办编号")
+    received_at = serializers.DateTimeField(help_text="收到转办时间")
+    regulator_due_at = serializers.DateTimeField(allow_null=True, help_text="监管要求办结时间")
+    unit = serializers.CharField(source="unit.code", default=None, allow_null=True, help_text="承办单位编码")
+    status = serializers.CharField(help_text="工单状态")
+    onsite_required = serializers.BooleanField(help_text="需现场调查")
+    onsite_done = serializers.BooleanField(help_text="已登记现场调查")
+    ledger_state = serializers.CharField(help_text="台账状态 open / replied / closed(已销号)")
+    reply_to_regulator = serializers.CharField(source="case.reply_to_regulator", default="", help_text="答复监管内容")
+    replied_at = serializers.DateTimeField(source="case.replied_at", default=None, allow_null=True,
+                                           help_text="答复监管时间")
+    confirmation = serializers.CharField(source="case.confirmation", default="", help_text="销号(监管确认)情况")
+    closed_at = serializers.DateTimeField(source="case.closed_at", default=None, allow_null=True, help_text="销号时间")
+
+
+class PerMillionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="单位编码")
+    name = serializers.CharField(help_text="单位名称")
+    count = serializers.IntegerField(help_text="当月收到的12398转办件数")
+    customers = serializers.IntegerField(help_text="客户数")
+    per_million = serializers.FloatField(allow_null=True, help_text="件/百万户")
+
+
+class LedgerSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    unit = serializers.CharField(help_text="统计单位编码")
+    rows = LedgerRowSerializer(many=True, help_text="当月收到的12398转办工单")
+    per_million = PerMillionSerializer(many=True, help_text="12398投诉百万客户率：下级各单位及合计")
+
+
+class LedgerApi(ApiView):
+    @extend_schema(tags=[TAG_RISK], summary="12398台账", operation_id="ledger_12398",
+                   description="所选月份(`month`=YYYY-MM，默认本月)收到的12398转办工单台账与12398投诉百万客户率，"
+                               "`unit` 为本单位或下级单位编码。督办部门可读。",
+                   parameters=[LANG_PARAM, OpenApiParameter("month", OpenApiTypes.STR),
+                               OpenApiParameter("unit", OpenApiTypes.STR)],
+                   responses={200: LedgerSerializer, **READ_ERRORS, **E403})
+    def get(self, request):
+        from reports.figures import scope_and_period
+
+        from . import ledger
+
+        if not request.user.has_perm("complaints.supervise_ticket"):
+            raise PermissionDenied(gettext("您的角色无权查看12398台账"))
+        scope, period = scope_and_period(request.user, request.query_params)
+        return Response(LedgerSerializer({"month": period.key, "unit": scope.unit.code,
+                                          "rows": ledger.ledger_rows(request.user, period, scope),
+                                          "per_million": ledger.per_million(period, scope)}).data)

@@ -5,4 +5,5 @@ from . import api
 urlpatterns = [
     path("risk/", api.RiskListApi.as_view(), name="api-risk"),
     path("risk/follow-up/", api.RiskFollowUpApi.as_view(), name="api-risk-follow-up"),
+    path("ledger/12398/", api.LedgerApi.as_view(), name="api-ledger-12398"),
 ]

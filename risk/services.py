@@ -259,3 +259,62 @@ def sensitive_remove(*, actor, mark_id: int, reason: str):
         mark.save()
         risk_refresh(_customer_open_ids(account_no=mark.account_no, phone=mark.phone))
     return mark
+
+
+def _ledger_case(actor, number: str):
+    """The locked ledger row of a 12398 ticket the actor may see (created on first use)."""
+    from complaints.models import Channel
+    from complaints.permissions import access_ticket
+    from core.errors import PermissionDenied, ValidationFailed
+
+    from .models import RegulatorCase
+
+    if not actor.has_perm("complaints.supervise_ticket"):
+        raise PermissionDenied(gettext("您的角色无权办理12398台账"))
+    ticket = access_ticket(actor, number)
+    if ticket.channel != Channel.REGULATOR_12398:
+        raise ValidationFailed(gettext("该工单不是12398转办工单"), fields={"number": [gettext("该工单不是12398转办工单")]})
+    RegulatorCase.objects.get_or_create(ticket=ticket)
+    return ticket, RegulatorCase.objects.select_for_update().get(ticket=ticket)
+
+
+def ledger_reply(*, actor, number: str, text: str):
+    """Record the reply sent to the regulator (答复监管)."""
+    from core.errors import Conflict, ValidationFailed
+
+    from .models import RegulatorCase
+
+    if not (text or "").strip():
+        raise ValidationFailed(gettext("请填写答复监管的内容"), fields={"text": [gettext("请填写答复监管的内容")]})
+    with transaction.atomic():
+        _ticket, case = _ledger_case(actor, number)
+        if case.state == RegulatorCase.State.CLOSED:
+            raise Conflict(gettext("该12398工单已销号"), code="ledger_closed")
+        case.reply_to_regulator, case.replied_at, case.replied_by = text.strip(), timezone.now(), actor
+        case.state = RegulatorCase.State.REPLIED
+        case.save()
+    return case
+
+
+def ledger_close(*, actor, number: str, confirmation: str):
+    """销号: the regulator confirmed the case closed — only after the reply and once the ticket
+    itself is closed (archived or withdrawn)."""
+    from core.errors import Conflict, ValidationFailed
+
+    from .models import RegulatorCase
+
+    if not (confirmation or "").strip():
+        message = gettext("请填写监管确认情况(如确认人、确认方式)")
+        raise ValidationFailed(message, fields={"confirmation": [message]})
+    with transaction.atomic():
+        ticket, case = _ledger_case(actor, number)
+        if case.state == RegulatorCase.State.CLOSED:
+            raise Conflict(gettext("该12398工单已销号"), code="ledger_closed")
+        if case.state != RegulatorCase.State.REPLIED:
+            raise Conflict(gettext("请先登记答复监管情况，再销号"), code="ledger_not_replied")
+        if ticket.status in OPEN_STATUSES:
+            raise Conflict(gettext("工单尚未办结，不能销号"), code="ledger_ticket_open")
+        case.confirmation, case.closed_at, case.closed_by = confirmation.strip()[:500], timezone.now(), actor
+        case.state = RegulatorCase.State.CLOSED
+        case.save()
+    return case

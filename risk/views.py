@@ -1,6 +1,7 @@
 """Pages of the risk app: the supervision office's risk list (with bulk follow-up)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints.views.common import require_perm, safe_next
 from core.choices import labels
-from core.errors import ApplicationError
+from core.errors import ApplicationError, NotFound
 
 from . import selectors, services
 from .models import Level
@@ -89,3 +90,72 @@ def sensitive_remove_view(request, pk: int):
     else:
         messages.success(request, gettext("已撤销敏感客户标记"))
     return redirect("risk:sensitive")
+
+
+def _ledger_context(request):
+    from reports.figures import scope_and_period
+
+    from . import ledger
+
+    try:
+        scope, period = scope_and_period(request.user, request.GET)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    return scope, period, ledger.ledger_rows(request.user, period, scope)
+
+
+@login_required
+@require_GET
+def ledger_view(request):
+    require_perm(request.user, "complaints.supervise_ticket")
+    from . import ledger
+
+    try:
+        scope, period, rows = _ledger_context(request)
+    except ApplicationError as exc:
+        return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
+    return render(request, "risk/ledger.html", {
+        "rows": rows, "period": period, "scope": scope, "figures": ledger.per_million(period, scope),
+        "previous": period.shift(-1).key, "next": period.shift(1).key, "query": request.GET.urlencode()})
+
+
+@login_required
+@require_GET
+def ledger_xlsx_view(request):
+    require_perm(request.user, "complaints.supervise_ticket")
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from . import ledger
+
+    try:
+        scope, period, rows = _ledger_context(request)
+    except ApplicationError as exc:
+        return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
+    response = HttpResponse(ledger.ledger_xlsx(rows, period, scope.unit.name),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"12398台账_{scope.unit.code}_{period.key}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+@require_POST
+def ledger_act_view(request, number: str):
+    action = request.POST.get("action")
+    try:
+        if action == "reply":
+            services.ledger_reply(actor=request.user, number=number, text=request.POST.get("text", ""))
+            messages.success(request, gettext("已登记答复监管情况"))
+        elif action == "close":
+            services.ledger_close(actor=request.user, number=number,
+                                  confirmation=request.POST.get("confirmation", ""))
+            messages.success(request, gettext("已销号"))
+        else:
+            messages.error(request, gettext("未知操作"))
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(safe_next(request, "/risk/ledger/12398/"))

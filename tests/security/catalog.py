@@ -75,6 +75,7 @@ CATALOG: dict[str, Route] = {
     # API: risk (risk app)
     "api-risk": Route("api", "list"),
     "api-risk-follow-up": Route("api", "none", ("POST",)),  # each number checked by the transition service
+    "api-ledger-12398": Route("api", "report"),  # 12398 transfers of the scope (ticket_scope) and per-million
     # API: knowledge base (published articles; no customer data)
     "api-knowledge-articles": Route("api"),
     "api-knowledge-article": Route("api"),
@@ -125,6 +126,9 @@ CATALOG: dict[str, Route] = {
     "notifications:open": Route("page", "own", ("POST",)),
     "risk:list": Route("page", "list"),
     "risk:follow_up": Route("page", "none", ("POST",)),  # each number checked by the transition service
+    "risk:ledger": Route("page", "report"),
+    "risk:ledger_xlsx": Route("file", "report"),
+    "risk:ledger_act": Route("page", "ticket", ("POST",)),
     "risk:sensitive": Route("page", "list"),  # supervision office; customers from ticket_scope
     "risk:sensitive_mark": Route("page", "none", ("POST",)),
     "risk:sensitive_remove": Route("page", "none", ("POST",)),
@@ -224,6 +228,9 @@ SERIALIZERS: dict[str, str] = {
     "outages.api.OutageSerializer": "plain",  # an event: areas, cause, times; no customer
     "outages.serializers.OutageBriefSerializer": "plain",
     "outages.serializers.TicketIntakeResultSerializer": "policy",  # TicketDetailSerializer + the matched events
+    "risk.api.LedgerRowSerializer": "plain",  # regulator reference, dates, unit, states; no customer data
+    "risk.api.LedgerSerializer": "plain",
+    "risk.api.PerMillionSerializer": "plain",
     "risk.api.RiskFollowUpInSerializer": "input",
     "risk.api.RiskFollowUpOutSerializer": "plain",
     "risk.api.RiskRowSerializer": "plain",  # number, unit, category, score and factor labels; no customer data
