@@ -273,7 +273,8 @@ def _ledger_case(actor, number: str):
         raise PermissionDenied(gettext("您的角色无权办理12398台账"))
     ticket = access_ticket(actor, number)
     if ticket.channel != Channel.REGULATOR_12398:
-        raise ValidationFailed(gettext("该工单不是12398转办工单"), fields={"number": [gettext("该工单不是12398转办工单")]})
+        message = gettext("该工单不是12398转办工单")
+        raise ValidationFailed(message, fields={"number": [message]})
     RegulatorCase.objects.get_or_create(ticket=ticket)
     return ticket, RegulatorCase.objects.select_for_update().get(ticket=ticket)
 

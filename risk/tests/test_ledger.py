@@ -21,8 +21,8 @@ def month(make_ticket, users, units):
     complaint; this month: one more 12398 transfer."""
     first = timezone.localtime().replace(day=1, hour=10, minute=0, second=0, microsecond=0)
     last_month = (first - timedelta(days=1)).replace(day=5)
-    t1 = make_ticket(channel="12398", regulator_ref="NEA-2026-001", received_at=last_month, customer_phone="13600000001",
-                     account_no="X1", description="=HYPERLINK(\"http://x\")频繁停电")
+    t1 = make_ticket(channel="12398", regulator_ref="NEA-2026-001", received_at=last_month,
+                     customer_phone="13600000001", account_no="X1", description="=HYPERLINK(\"http://x\")频繁停电")
     t2 = make_ticket(channel="12398", regulator_ref="NEA-2026-002", received_at=last_month + timedelta(days=3),
                      customer_phone="13600000002", account_no="X2")
     other = make_ticket(received_at=last_month, customer_phone="13600000003", account_no="X3")
