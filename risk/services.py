@@ -269,9 +269,9 @@ def _ledger_case(actor, number: str):
 
     from .models import RegulatorCase
 
+    ticket = access_ticket(actor, number)  # 404 before 403: a ticket outside the scope does not exist
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权办理12398台账"))
-    ticket = access_ticket(actor, number)
     if ticket.channel != Channel.REGULATOR_12398:
         message = gettext("该工单不是12398转办工单")
         raise ValidationFailed(message, fields={"number": [message]})

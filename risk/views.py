@@ -1,6 +1,7 @@
 """Pages of the risk app: the supervision office's risk list (with bulk follow-up)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints.views.common import require_perm, safe_next
 from core.choices import labels
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound, PermissionDenied
 
 from . import selectors, services
 from .models import Level
@@ -143,8 +144,11 @@ def ledger_xlsx_view(request):
 @login_required
 @require_POST
 def ledger_act_view(request, number: str):
+    from complaints.permissions import access_ticket
+
     action = request.POST.get("action")
     try:
+        access_ticket(request.user, number)  # a ticket outside the scope: 404, whatever the body
         if action == "reply":
             services.ledger_reply(actor=request.user, number=number, text=request.POST.get("text", ""))
             messages.success(request, gettext("已登记答复监管情况"))
@@ -156,6 +160,8 @@ def ledger_act_view(request, number: str):
             messages.error(request, gettext("未知操作"))
     except NotFound as exc:
         raise Http404(exc.message) from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(safe_next(request, "/risk/ledger/12398/"))

@@ -69,7 +69,7 @@ def test_page_actions_and_bad_input(month, client_for):
     assert "请填写答复监管的内容" in response.content.decode()
     client.post(url, {"action": "reply", "text": "已答复"})
     assert RegulatorCase.objects.get(ticket=t2).state == RegulatorCase.State.REPLIED
-    assert client_for("station_a").post(url, {"action": "reply", "text": "x"}).status_code in (302, 403)
+    assert client_for("station_a").post(url, {"action": "reply", "text": "x"}).status_code == 403
     assert RegulatorCase.objects.get(ticket=t2).reply_to_regulator == "已答复"
     not_12398 = month["out"][0]
     response = client.post(reverse("risk:ledger_act", args=[not_12398.number]), {"action": "reply", "text": "x"},
