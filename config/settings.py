@@ -240,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-personal-data": {"task": "complaints.tasks.purge_personal_data_task",
                             "schedule": crontab(day_of_month="1", hour="3", minute="30")},
     "risk-sweep": {"task": "risk.tasks.risk_sweep_task", "schedule": 600.0},
+    "risk-interview-list": {"task": "risk.tasks.interview_list_task", "schedule": crontab(hour="8", minute="0")},
     "investigation-overdue": {"task": "complaints.tasks.investigation_overdue_task", "schedule": 600.0},
 }
 REPORTS_EXPORT_ASYNC_THRESHOLD = env.int("REPORTS_EXPORT_ASYNC_THRESHOLD", default=5000)

@@ -16,6 +16,7 @@ NAV = [
     (gettext_lazy("风险工单"), "risk:list", (Role.SUPERVISOR, Role.UNIT_MANAGER)),
     (gettext_lazy("敏感客户"), "risk:sensitive", (Role.SUPERVISOR,)),
     (gettext_lazy("12398台账"), "risk:ledger", (Role.SUPERVISOR,)),
+    (gettext_lazy("约谈名单"), "risk:interviews", (Role.SUPERVISOR,)),
     (gettext_lazy("工单查询"), "complaints:list", ()),
     (gettext_lazy("统计看板"), "reports:dashboard",
      (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.LEAD, Role.ADMIN)),

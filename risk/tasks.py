@@ -15,3 +15,13 @@ def risk_sweep_task():
     result = risk_sweep()
     log.info("risk sweep: %s", result)
     return result.counts()
+
+
+@shared_task(name="risk.tasks.interview_list_task", ignore_result=True)
+def interview_list_task():
+    """Daily at 08:00: on the first working day of the month, last month's 约谈 list (once)."""
+    from risk.interviews import interview_due
+
+    produced = interview_due()
+    if produced:
+        log.info("约谈 list %s: %s units", produced.month, len(produced.rows))

@@ -165,3 +165,66 @@ def ledger_act_view(request, number: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(safe_next(request, "/risk/ledger/12398/"))
+
+
+def _interviews(request):
+    from reports.figures import Period, home_unit
+
+    from .interviews import interview_rows
+    from .models import InterviewList
+
+    month = request.GET.get("month")
+    period = Period.parse(month) if month else Period.parse(None).shift(-1)  # default: last month
+    stored = InterviewList.objects.filter(month=period.key).first()
+    rows = stored.rows if stored else interview_rows(period)
+    home = home_unit(request.user)
+    return period, stored, [r for r in rows if r["path"].startswith(home.path)]
+
+
+@login_required
+@require_GET
+def interviews_view(request):
+    require_perm(request.user, "complaints.supervise_ticket")
+    try:
+        period, stored, rows = _interviews(request)
+    except ApplicationError as exc:
+        return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
+    from core.config import setting
+
+    return render(request, "risk/interviews.html", {
+        "period": period, "stored": stored, "rows": rows, "previous": period.shift(-1).key,
+        "next": period.shift(1).key, "count_threshold": stored.count_threshold if stored else setting(
+            "interview_count_threshold"),
+        "rate_threshold": stored.rate_threshold if stored else setting("interview_rate_threshold")})
+
+
+@login_required
+@require_GET
+def interviews_xlsx_view(request):
+    require_perm(request.user, "complaints.supervise_ticket")
+    from io import BytesIO
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    from reports.exports import cell_value
+
+    try:
+        period, _stored, rows = _interviews(request)
+    except ApplicationError as exc:
+        return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=f"约谈名单{period.key}")
+    ws.append([f"{period.label} 月度约谈名单(有责投诉件数与百万客户投诉率双超)"])
+    ws.append(["序号", "单位编码", "单位", "有责投诉件数", "客户数", "百万客户投诉率", "投诉工单"])
+    for i, r in enumerate(rows, 1):
+        ws.append([i, r["code"], cell_value(r["name"]), r["complaints"], r["customers"], r["per_million"],
+                   "、".join(r["tickets"])])
+    out = BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (f"attachment; filename=\"interviews.xlsx\"; "
+                                       f"filename*=UTF-8''{quote(f'约谈名单_{period.key}.xlsx')}")
+    return response
