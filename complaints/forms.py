@@ -315,6 +315,10 @@ class MultiplePhotoField(forms.FileField):
         return [single(data, initial)] if data else single(data, initial)
 
 
+class RequestOnsiteForm(StyledForm):
+    reason = forms.CharField(label=_("要求现场调查的原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class OnsiteInvestigationForm(StyledForm):
     investigators = forms.CharField(label=_("调查人员"), max_length=200)
     visited_at = _dt_field(_("调查时间"), required=True)

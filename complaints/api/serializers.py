@@ -498,6 +498,11 @@ class NoteSerializer(serializers.Serializer):
     version = version_field()
 
 
+class RequestOnsiteSerializer(serializers.Serializer):
+    reason = text(2000, "要求现场调查的原因", required=True)
+    version = version_field()
+
+
 class WithdrawSerializer(serializers.Serializer):
     reason = text(2000, "撤诉说明", required=True)
     version = version_field()

@@ -4,7 +4,7 @@ from .followup import followup_record  # noqa: F401
 from .intake import MAX_BATCH, IntakeData, earlier_tickets, ticket_register, tickets_register  # noqa: F401
 from .investigation import investigation_answer, investigation_issue, report_conclude  # noqa: F401
 from .major import major_report_submit  # noqa: F401
-from .onsite import ticket_onsite_investigation  # noqa: F401
+from .onsite import ticket_onsite_investigation, ticket_request_onsite  # noqa: F401
 from .supervision import supervision_close, supervision_reply, supervision_sweep  # noqa: F401
 from .workflow import (  # noqa: F401
     allowed_actions,

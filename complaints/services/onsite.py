@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from complaints.models import Channel, Kind, OnsiteInvestigation, Ticket
-from core.errors import ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
-from .workflow import _act, _require, checked_upload, store_upload
+from .workflow import _act, _notify_unit, _require, checked_upload, store_upload
 
 PHOTO_TYPES = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 
@@ -35,6 +35,22 @@ def onsite_check_before_reply(ticket: Ticket) -> None:
     if not ticket.onsite_investigations.filter(recorded_at__gte=since).exists():
         message = gettext("该工单需现场调查：请先登记现场调查(调查人员、时间、调查情况、现场照片)再答复")
         raise ValidationFailed(message, fields={"onsite_investigations": [message]}, code="onsite_required")
+
+
+def ticket_request_onsite(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
+    """The supervision office asks for an on-site investigation the intake rules did not require."""
+    _require(reason, "reason", gettext("请填写要求现场调查的原因"))
+
+    def change(t: Ticket):
+        if t.onsite_required:
+            raise Conflict(gettext("该工单已需现场调查"), code="invalid_transition")
+        t.onsite_required = True
+        _notify_unit(t, "onsite_requested", gettext("工单 %(number)s 需现场调查：%(reason)s")
+                     % {"number": t.number, "reason": reason[:100]})
+        return None, reason, {}
+
+    return _act(ticket=ticket, actor=actor, action="request_onsite", change=change,
+                expected_version=expected_version)
 
 
 def ticket_onsite_investigation(*, ticket, actor, investigators: str, visited_at: datetime | None,

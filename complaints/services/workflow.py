@@ -66,6 +66,8 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
 
 
 def _extra_ok(action: str, ticket: Ticket) -> bool:
+    if action == "request_onsite":
+        return not ticket.onsite_required
     if action == "close":
         return ticket.kind in CLOSABLE_AT_INTAKE
     if action == "extension_decision":
