@@ -69,3 +69,21 @@ def test_demo_outages_and_knowledge_base(org, client_for):
     assert seed_demo_articles() == 30 and seed_demo_articles() == 0
     for word in ("电价", "复电", "新装", "停电", "电表", "账单"):
         assert article_search(word), word
+
+
+def test_demo_risk_list_ledger_and_interviews(org, client_for):
+    from django.urls import reverse
+
+    from reports.figures import Period
+    from risk.demo import seed_demo_risk
+    from risk.models import InterviewList, RegulatorCase
+
+    seed_demo_tickets(count=120)
+    levels = seed_demo_risk()["levels"]
+    assert all(levels[level] for level in ("yellow", "orange", "red")), levels
+    client = client_for("supervisor")
+    page = client.get(reverse("risk:list")).content.decode()
+    assert 'data-level="red"' in page and 'data-level="orange"' in page and 'data-level="yellow"' in page
+    assert RegulatorCase.objects.filter(state="closed").exists()
+    assert InterviewList.objects.filter(month=Period.parse(None).shift(-1).key).exists()
+    assert client.get(reverse("risk:interviews")).status_code == 200

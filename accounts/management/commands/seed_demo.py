@@ -20,5 +20,8 @@ class Command(BaseCommand):
         from outages.demo import seed_demo_outages
 
         outages, articles = seed_demo_outages(), seed_demo_articles()
+        from risk.demo import seed_demo_risk
+
+        risk = seed_demo_risk()
         self.stdout.write(f"demo: {len(units)} units, {len(users)} users, {created} tickets, {outages} outages, "
-                          f"{articles} knowledge articles added")
+                          f"{articles} knowledge articles added; risk levels {risk['levels']}")
