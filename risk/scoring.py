@@ -73,6 +73,7 @@ class Model:
         self.weights = weights_ if weights_ is not None else weights()
         self.cap = int(setting("risk_count_cap"))
         self.limits = thresholds()
+        self.sensitive_n = int(setting("sensitive_complaints_n"))
 
     def score(self, features: dict) -> tuple[int, str, list[dict]]:
         """(score, level, factors) — factors that gave points, largest first."""
