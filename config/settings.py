@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "SupervisionKindEnum": "complaints.models.SupervisionOrder.OrderKind",
         "LinkKindEnum": "complaints.models.TicketLink.LinkKind",
         "CallbackResultEnum": "complaints.models.Callback.Result",
+        "OutageKindEnum": "outages.models.OutageKind",
     },
 }
 

@@ -172,6 +172,7 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.AccessLogSerializer": "plain",  # who, when, which ticket number; no customer data
     "complaints.api.serializers.AddInfoSerializer": "input",
     "complaints.api.serializers.AssignSerializer": "input",
+    "complaints.api.serializers.RequestOnsiteSerializer": "input",
     "complaints.api.serializers.AttachmentSerializer": "plain",  # rendered only through TicketDetailSerializer
     "complaints.api.serializers.AttachmentUploadSerializer": "input",
     "complaints.api.serializers.CallbackSerializer": "input",
