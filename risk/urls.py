@@ -9,6 +9,7 @@ urlpatterns = [
     path("ledger/12398/", views.ledger_view, name="ledger"),
     path("ledger/12398.xlsx", views.ledger_xlsx_view, name="ledger_xlsx"),
     path("ledger/12398/<str:number>/", views.ledger_act_view, name="ledger_act"),
+    path("calibration/", views.calibration_view, name="calibration"),
     path("interviews/", views.interviews_view, name="interviews"),
     path("interviews.xlsx", views.interviews_xlsx_view, name="interviews_xlsx"),
     path("sensitive/", views.sensitive_list_view, name="sensitive"),

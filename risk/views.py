@@ -228,3 +228,33 @@ def interviews_xlsx_view(request):
     response["Content-Disposition"] = (f"attachment; filename=\"interviews.xlsx\"; "
                                        f"filename*=UTF-8''{quote(f'约谈名单_{period.key}.xlsx')}")
     return response
+
+
+@login_required
+@require_GET
+def calibration_view(request):
+    """The calibration report for administrators and the supervision office (weights only shown)."""
+    require_perm(request.user, "complaints.supervise_ticket", "core.change_setting")
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone as tz
+
+    from .calibration import calibrate
+    from .scoring import BY_CODE, weights
+
+    today = tz.localdate()
+    since_text = request.GET.get("since") or (today - timedelta(days=180)).isoformat()
+    until_text = request.GET.get("until") or (today - timedelta(days=90)).isoformat()
+    try:
+        since, until = (tz.make_aware(datetime.strptime(v, "%Y-%m-%d")) for v in (since_text, until_text))
+        if not since < until or until - since > timedelta(days=366):
+            raise ValueError
+    except ValueError:
+        return render(request, "reports/error.html",
+                      {"message": gettext("请输入有效的起止日期(YYYY-MM-DD，起日早于止日，最长一年)")}, status=400)
+    report = calibrate(since, until)
+    current = weights()
+    factors = [{"code": code, "label": BY_CODE[code].label, "weight": current[code], **f}
+               for code, f in report["factors"].items()]
+    return render(request, "risk/calibration.html", {"report": report, "factors": factors, "since": since_text,
+                                                     "until": until_text})

@@ -48,3 +48,14 @@ def test_calibrate_on_hand_built_history(make_ticket, category):
     assert (report["tickets"], report["positives"]) == (6, 3)
     assert report["auc"] == 1.0
     assert report["factors"]["mood_agitated"]["lift"] == pytest.approx(2.0)
+
+
+@pytest.mark.django_db
+def test_calibration_page_and_bad_dates(client_for):
+    from django.urls import reverse
+
+    client = client_for("supervisor")
+    assert 'id="calibration-factors"' in client.get(reverse("risk:calibration")).content.decode()
+    response = client.get(reverse("risk:calibration"), {"since": "2026-13-01", "until": "x"})
+    assert response.status_code == 400 and "有效的起止日期" in response.content.decode()
+    assert client_for("station_a").get(reverse("risk:calibration")).status_code == 403

@@ -129,6 +129,7 @@ CATALOG: dict[str, Route] = {
     "risk:ledger": Route("page", "report"),
     "risk:ledger_xlsx": Route("file", "report"),
     "risk:ledger_act": Route("page", "ticket", ("POST",)),
+    "risk:calibration": Route("page"),  # aggregate measures over archived tickets; no ticket listed
     "risk:interviews": Route("page", "report"),  # units of the user's home subtree
     "risk:interviews_xlsx": Route("file", "report"),
     "risk:sensitive": Route("page", "list"),  # supervision office; customers from ticket_scope
