@@ -38,6 +38,13 @@ class RiskRowSerializer(serializers.Serializer):
         return RiskFactorSerializer(explain(obj.risk.factors), many=True).data
 
 
+class RiskPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="符合条件的风险工单总数")
+    next = serializers.URLField(allow_null=True, help_text="下一页")
+    previous = serializers.URLField(allow_null=True, help_text="上一页")
+    results = RiskRowSerializer(many=True)
+
+
 class RiskPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -50,7 +57,7 @@ class RiskListApi(ApiView):
                                "`level` 可选 red / orange / yellow(逗号分隔)。",
                    parameters=[LANG_PARAM, OpenApiParameter("level", OpenApiTypes.STR),
                                OpenApiParameter("page", OpenApiTypes.INT)],
-                   responses={200: RiskRowSerializer(many=True), **READ_ERRORS, **E403})
+                   responses={200: RiskPageSerializer, **READ_ERRORS, **E403})
     def get(self, request):
         if not any(request.user.has_perm(p) for p in LIST_PERMS):
             raise PermissionDenied(gettext("您的角色无权查看风险工单"))

@@ -238,6 +238,7 @@ SERIALIZERS: dict[str, str] = {
     "risk.api.RiskFollowUpInSerializer": "input",
     "risk.api.RiskFollowUpOutSerializer": "plain",
     "risk.api.RiskRowSerializer": "plain",  # number, unit, category, score and factor labels; no customer data
+    "risk.api.RiskPageSerializer": "plain",  # a page of RiskRowSerializer rows
     "risk.serializers.RiskFactorSerializer": "plain",
     "risk.serializers.TicketRiskSerializer": "plain",  # score and factor labels; no customer data
     "sla.api.WorkingDaysOutSerializer": "plain",
