@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OPEN = {"registered", "dispatched", "returned", "contacted", "replied", "reviewed"}
 
 
-def _generate(count=200, **options):
+def _generate(count=200, days=12, **options):
     from core import config
     from sla import calendar, policies
 
     config.clear_cache()
     policies.clear_cache()
     calendar._state["national"] = None
-    call_command("generate_tickets", count=count, seed=7, units=30, days=12, **options)
+    call_command("generate_tickets", count=count, seed=7, units=30, days=days, **options)
 
 
 def test_generates_consistent_tickets():
@@ -99,3 +99,41 @@ def test_idempotent_org_and_no_number_collisions():
     # intake after a load draws a number past the generated block
     suffixes = {n[8:] for n in numbers}
     assert next_numbers(1)[0][8:] not in suffixes
+
+
+def test_escalation_follows_mood_breaches_and_callbacks():
+    """The documented escalation mechanism (bench/README.md): a complaint with an upset customer, a
+    breached clock or an unsatisfied callback is chased more, and the same customer's next ticket is
+    more often a 12398 transfer (越级) or a repeat complaint, than after a calm, on-time complaint."""
+    from datetime import timedelta
+
+    _generate(count=2500, days=40)
+    breached = set(Clock.objects.filter(state="breached").values_list("ticket_id", flat=True))
+    rows = list(Ticket.objects.order_by("received_at").values_list(
+        "id", "customer_phone", "received_at", "kind", "channel", "mood", "redispatch_count", "chase_count",
+        "is_escalated", "is_repeat"))
+    chase_events = Counter(TicketEvent.objects.filter(action="chase").values_list("ticket_id", flat=True))
+    by_phone = defaultdict(list)
+    for row in rows:
+        by_phone[row[1]].append(row)
+    groups = {"upset": [], "calm": []}  # (chases, escalated next) per complaint
+    for items in by_phone.values():
+        for k, (tid, _phone, at, kind, channel, mood, redispatch, chases, _esc, _rep) in enumerate(items):
+            assert chases == chase_events[tid]
+            if kind != "complaint" or channel == "12398":
+                continue
+            nxt = items[k + 1] if k + 1 < len(items) else None
+            if nxt is None or nxt[2] - at > timedelta(days=90):
+                outcome = False
+            else:
+                outcome = nxt[4] == "12398" or nxt[9]
+            upset = mood != "calm" or tid in breached or redispatch
+            groups["upset" if upset else "calm"].append((chases, outcome))
+    assert all(len(g) >= 50 for g in groups.values()), {k: len(g) for k, g in groups.items()}
+
+    def rate(group, i):
+        return sum(x[i] for x in group) / len(group)
+
+    assert rate(groups["upset"], 1) > 1.5 * rate(groups["calm"], 1)
+    assert rate(groups["upset"], 0) > 1.5 * rate(groups["calm"], 0)
+    assert Ticket.objects.filter(is_escalated=True, channel="12398").exists()

@@ -16,6 +16,9 @@ How it works
    and warning instants, so clock states (met / breached / running / warning / cancelled), the
    ticket's ``sla_state`` / ``next_due_at``, the status, the timestamps, the timeline events, the
    callbacks and the simple-history "+" row all agree.
+   A documented escalation mechanism (bench/README.md, ``TicketFactory._risk``): a complaint's
+   latent risk (mood, breached clocks, unsatisfied callback, the customer's earlier complaints) raises
+   its chases and the chance that the customer's next ticket is a 12398 transfer or a repeat.
 4. PostgreSQL: rows are produced in chunks as tab-separated COPY text in memory and streamed by a
    writer thread with ``cursor.copy_expert("COPY … FROM STDIN")`` into complaints_ticket,
    complaints_ticketevent, sla_clock, complaints_historicalticket and complaints_callback, while the
@@ -84,6 +87,11 @@ SERVICE_TYPES = [("reconnection", 40), ("connection_residential", 28), ("connect
                  ("meter_anomaly", 7)]
 SEVERITIES = [("ordinary", 86), ("important", 12), ("major", 2)]
 MOODS = [("calm", 85), ("agitated", 12), ("demands_complaint", 3)]
+# Escalation mechanism (bench/README.md): a complaint's latent risk raises its chases and the chance
+# that the same customer's next ticket within the window is a 12398 transfer or a repeat complaint.
+MOOD_RISK = {"agitated": 1.0, "demands_complaint": 2.0}
+ESCALATION_WINDOW = 90 * 86400.0
+CHASE_DAYS = 3
 CATEGORY_WEIGHTS = {"FW01": 14, "FW02": 6, "YX01": 6, "YX02": 5, "YX03": 14, "YX04": 4, "YX05": 8, "YX06": 5,
                     "YX07": 2, "YW01": 14, "YW02": 9, "YW03": 4, "YW04": 3, "YW05": 2, "YW06": 1, "YW07": 1,
                     "YW08": 1, "XC01": 1}
@@ -301,6 +309,7 @@ class TicketFactory:
         self.service_types, self.service_type_cum = _cum(SERVICE_TYPES)
         self.severities, self.severity_cum = _cum(SEVERITIES)
         self.moods, self.mood_cum = _cum(MOODS)
+        self.customers: dict[int, tuple[int, float, float]] = {}  # cid → (complaints, latent risk, closed at)
         self.policies = list(ClockPolicy.objects.filter(active=True))
         self._policy_cache: dict = {}
         self._wd_cache: dict = {}
@@ -363,9 +372,22 @@ class TicketFactory:
         out = {t: [] for t in LOAD_TABLES}
         tickets, events, clocks_out, hist, callbacks = (out[t] for t in LOAD_TABLES)
         now = self.now
+        customers = self.customers
         for i in range(n):
             tid, recv = ids[i], times[i]
-            channel, kind, severity = channels[i], kinds[i], severities[i]
+            channel, kind, severity, mood = channels[i], kinds[i], severities[i], moods[i]
+            # the customer: a pool per station so phones and accounts repeat
+            sidx = min(bisect_right(self.station_cum, rand() * self.station_total), len(self.station_meta) - 1)
+            unit_id, unit_code, region, place = self.station_meta[sidx]
+            cid = unit_id * 1_000_003 + int(self.pools[sidx] * rand() ** 1.6)
+            # escalation: the customer's earlier complaint left a latent risk (see _risk)
+            prior, prior_risk, prior_at = customers.get(cid, (0, 0.0, 0.0))
+            is_escalated = repeats = False
+            if prior and recv - prior_at <= ESCALATION_WINDOW and kind != "report":
+                if rand() < min(0.5, 0.03 + 0.08 * prior_risk):
+                    channel, kind, is_escalated = "12398", "complaint", True
+                elif rand() < min(0.5, 0.04 + 0.08 * prior_risk):
+                    kind, repeats = "complaint", True
             if channel in IMPORTANT_CHANNELS and kind in CLOSABLE:
                 kind = "complaint"
             if channel in IMPORTANT_CHANNELS and severity == "ordinary":
@@ -374,14 +396,10 @@ class TicketFactory:
             category_code, category_id = cats[i]
             if kind not in ("complaint", "report") and not (kind in ("opinion", "suggestion") and rand() < 0.5):
                 category_id, category_code = None, ""
-            is_repeat = kind == "complaint" and rand() < 0.03
+            is_repeat = kind == "complaint" and (repeats or rand() < 0.03)
             if is_repeat and severity == "ordinary":
                 severity = "important"
-            sidx = min(bisect_right(self.station_cum, rand() * self.station_total), len(self.station_meta) - 1)
-            unit_id, unit_code, region, place = self.station_meta[sidx]
             handler_id = self.handlers.get(unit_id)
-            # the customer: a pool per station so phones and accounts repeat
-            cid = unit_id * 1_000_003 + int(self.pools[sidx] * rand() ** 1.6)
             phone = f"1{'3578'[cid % 4]}{(cid * 2654435761) % 1_000_000_000:09d}"
             account = f"{3_100_000_000 + (cid * 48271) % 899_999_999}" if cid % 10 < 7 else ""
             name = SURNAMES[cid % len(SURNAMES)] + GIVEN[(cid // 7) % len(GIVEN)] + (
@@ -422,6 +440,7 @@ class TicketFactory:
             redispatch = attempts = 0
             hist_sla = hist_due = None
             last_at = recv
+            first_event = len(events)
             for action, at, event in steps:
                 before = status
                 actor = agent
@@ -489,7 +508,7 @@ class TicketFactory:
                 events.append((tid, at, actor, action, "" if action == "register" else before, status, note,
                                data))
                 last_at = at
-            sla_state, next_due = self._sla(clocks, now)
+            first_clock = len(clocks_out)
             for clock_name, pid, start, due, warn, comp, cancelled, known in clocks:
                 end = now if comp is None else comp
                 if cancelled:
@@ -500,17 +519,54 @@ class TicketFactory:
                     state = "breached" if due <= now else "warning" if warn <= now else "running"
                 clocks_out.append((tid, clock_name, pid, start, due, warn, state, comp,
                                    warn if warn <= end else None, due if due <= end else None, known, 0))
+            chases = 0
+            if kind == "complaint":
+                risk = self._risk(mood, prior, redispatch,
+                                  any(c[6] == "breached" for c in clocks_out[first_clock:]))
+                customers[cid] = (prior + 1, risk, closed or recv)
+                for at, status_then in self._chases(risk, recv, closed or now, events, first_event):
+                    chases += 1
+                    ver += 1
+                    last_at = max(last_at, at)
+                    events.append((tid, at, agent, "chase", status_then, status_then, "客户来电催办",
+                                   f'{{"chase_count": {chases}}}'))
+            sla_state, next_due = self._sla(clocks, now)
             logged = recv + 5 + rand() * 120
             common = (numbers[i], channel, kind, service_type, category_id, severity, recv, logged, name, phone,
-                      account, address, None, description, moods[i], regulator_ref, None, paid_at, intake_unit)
-            tickets.append((tid, *common, unit, handler, agent, status, ver, is_repeat, False, False, redispatch, 0,
+                      account, address, None, description, mood, regulator_ref, None, paid_at, intake_unit)
+            tickets.append((tid, *common, unit, handler, agent, status, ver, is_repeat, is_escalated, False, redispatch,
+                            chases,
                             attempts, substantiated, None, cause, measures, reply_text, callback_result,
                             ctx_dispatched, first_contact, replied, reviewed, closed, last_at, sla_state, next_due,
                             unit or intake_unit))
-            hist.append((tid, *common, None, None, agent, "registered", 1, is_repeat, False, False, 0, 0, 0, None,
-                         None, "", "", "", "", None, None, None, None, None, hist_sla, hist_due, intake_unit, logged,
-                         None, "+", agent))
+            hist.append((tid, *common, None, None, agent, "registered", 1, is_repeat, is_escalated, False, 0, 0, 0,
+                         None, None, "", "", "", "", None, None, None, None, None, hist_sla, hist_due, intake_unit,
+                         logged, None, "+", agent))
         return out
+
+    @staticmethod
+    def _risk(mood: str, prior: int, redispatch: int, breached: bool) -> float:
+        """The latent escalation risk a complaint leaves with its customer (documented in bench/README.md)."""
+        return (MOOD_RISK.get(mood, 0.0) + (1.5 if breached else 0.0) + (1.5 if redispatch else 0.0)
+                + 0.5 * min(prior, 4))
+
+    def _chases(self, risk: float, recv: float, end: float, events: list, first_event: int):
+        """(at, status at that instant) of the customer's chase calls in the ticket's first days."""
+        last = min(end, recv + CHASE_DAYS * DAY, self.now)
+        if last <= recv + HOUR:
+            return []
+        rand, p, out = self.r.random, min(0.7, 0.05 + 0.15 * risk), []
+        while len(out) < 4 and rand() < p:
+            out.append(recv + HOUR + rand() * (last - recv - HOUR))
+        out.sort()
+        result = []
+        for at in out:
+            status_then = "registered"
+            for e in events[first_event:]:
+                if e[1] <= at:
+                    status_then = e[5]
+            result.append((at, status_then))
+        return result
 
     def _steps(self, kind, recv, service_type):
         """The planned actions of a ticket as (action, at, clock event)."""
