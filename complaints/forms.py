@@ -19,10 +19,10 @@ from complaints.models import (
     Severity,
     SupervisionOrder,
 )
+from complaints.services.intake import ENTERED_RECEIVED
 from complaints.services.workflow import CLOSABLE_AT_INTAKE
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-ENTERED_RECEIVED = (Channel.LETTER, Channel.VISIT)
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
@@ -124,7 +124,8 @@ class IntakeForm(StyledForm):
         channel = data.get("channel")
         if channel in ENTERED_RECEIVED and "received_at" not in self.errors and (
                 not data.get("received_at") or self.data.get("received_at") == self.data.get("received_default")):
-            # The form's default (now) does not count: the letter's or visit's real time must be entered.
+            # The service's rule, checked here too so the page reports it with the form's own errors;
+            # the form's default (now) does not count: the letter's or visit's real time must be entered.
             self.add_error("received_at", _("来信、来访须填写实际收到时间"))
         if data.get("close_now"):
             if data.get("kind") not in CLOSABLE_AT_INTAKE:

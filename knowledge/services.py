@@ -136,7 +136,7 @@ def article_transition(*, actor, article, action: str) -> Article:
 def article_answer(*, actor, article: Article, data, idempotency_key: str = "") -> tuple[Ticket, bool]:
     """The call answered from `article` (答复依据知识库): registered as an enquiry through the intake
     service, closed at once with the article named in the reply, linked and counted."""
-    from complaints.services import ticket_close, ticket_register
+    from complaints.services import ticket_register_closed
 
     from .selectors import searchable
 
@@ -145,11 +145,9 @@ def article_answer(*, actor, article: Article, data, idempotency_key: str = "") 
     reply = gettext("已按知识库《%(title)s》答复客户。") % {"title": article.title}
     description = (data.description or "").strip() or gettext("咨询：%(title)s") % {"title": article.title}
     data = replace(data, kind=Kind.ENQUIRY, description=description)
-    with transaction.atomic():
-        ticket, created = ticket_register(actor=actor, data=data, idempotency_key=idempotency_key)
-        if created:
-            KnowledgeAnswer.objects.create(ticket=ticket, article=article)
-            Article.objects.filter(pk=article.pk).update(use_count=F("use_count") + 1, last_used_at=timezone.now())
-    if created:
-        ticket = ticket_close(ticket=ticket, actor=actor, reply_text=reply, expected_version=ticket.version)
-    return ticket, created
+    def link(ticket):
+        KnowledgeAnswer.objects.create(ticket=ticket, article=article)
+        Article.objects.filter(pk=article.pk).update(use_count=F("use_count") + 1, last_used_at=timezone.now())
+
+    return ticket_register_closed(actor=actor, data=data, reply_text=reply, idempotency_key=idempotency_key,
+                                  on_created=link)

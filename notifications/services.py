@@ -125,6 +125,13 @@ def notification_mark_read(*, user, notification_id: int) -> bool:
     return True
 
 
+def notifications_mark_all_read(*, user) -> int:
+    """Mark all of the user's unread notifications read; how many were."""
+    from django.utils import timezone
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def unit_people(unit, *roles: str):
     """Active users of `unit` holding any of `roles`."""
     if unit is None:

@@ -2,11 +2,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications.models import Notification
+from notifications.services import notification_mark_read, notifications_mark_all_read
 
 PAGE_SIZE = 100
 
@@ -25,7 +25,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_all_read(request):
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    count = notifications_mark_all_read(user=request.user)
     messages.success(request, gettext("已将 %(count)s 条通知标为已读") % {"count": count})
     return redirect("notifications:list")
 
@@ -35,8 +35,7 @@ def mark_all_read(request):
 def open_notification(request, pk):
     """Mark one notification read and go to its ticket (or back to the list)."""
     item = get_object_or_404(Notification, pk=pk, user=request.user)
-    if item.read_at is None:
-        Notification.objects.filter(pk=item.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification_mark_read(user=request.user, notification_id=item.pk)
     if item.ticket_id:
         return redirect("complaints:detail", item.ticket.number)
     return redirect("notifications:list")

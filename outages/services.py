@@ -231,7 +231,7 @@ def outage_call_log(*, actor, event: OutageEvent, data, idempotency_key: str = "
     """Log a call about `event` as an outage enquiry (咨询) linked to it: registered through the
     intake service and, with `close`, answered and closed at once (no dispatch) with the
     `outage_enquiry_reply` text. The caller hears of the restoration by SMS."""
-    from complaints.services import ticket_close, ticket_register
+    from complaints.services import ticket_register, ticket_register_closed
 
     reply = outage_text("outage_enquiry_reply", event)
     data = replace(data, kind=Kind.ENQUIRY, description=(data.description or "").strip()
@@ -240,9 +240,13 @@ def outage_call_log(*, actor, event: OutageEvent, data, idempotency_key: str = "
         # Serialised with the restoration: a call is linked before it (and texted) or refused after it.
         if not OutageEvent.objects.select_for_update().filter(pk=event.pk, restored_at__isnull=True).exists():
             raise Conflict(gettext("该停电已恢复供电，请按故障报修或咨询登记"), code="invalid_transition")
+        def link(ticket):
+            OutageCall.objects.create(event=event, ticket=ticket)
+
+        if close:
+            return ticket_register_closed(actor=actor, data=data, reply_text=reply, idempotency_key=idempotency_key,
+                                          on_created=link)
         ticket, created = ticket_register(actor=actor, data=data, idempotency_key=idempotency_key)
         if created:
-            OutageCall.objects.create(event=event, ticket=ticket)
-    if created and close:
-        ticket = ticket_close(ticket=ticket, actor=actor, reply_text=reply, expected_version=ticket.version)
+            link(ticket)
     return ticket, created

@@ -1,7 +1,14 @@
 """Every change to a ticket goes through these functions; views, the API, the admin and the
 tasks call them and nothing else writes ticket state."""
 from .followup import followup_record  # noqa: F401
-from .intake import MAX_BATCH, IntakeData, earlier_tickets, ticket_register, tickets_register  # noqa: F401
+from .intake import (  # noqa: F401
+    MAX_BATCH,
+    IntakeData,
+    earlier_tickets,
+    ticket_register,
+    ticket_register_closed,
+    tickets_register,
+)
 from .investigation import investigation_answer, investigation_issue, report_conclude  # noqa: F401
 from .major import major_report_submit  # noqa: F401
 from .onsite import ticket_onsite_investigation, ticket_request_onsite  # noqa: F401

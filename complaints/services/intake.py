@@ -2,6 +2,7 @@
 severity raise, the starting clocks, and the supervision office told at once of major ones."""
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ from sla.services import clocks_for_new_ticket
 from .numbering import next_numbers
 from .onsite import onsite_required_at_intake
 from .routing import registered_areas, route_ticket, ticket_auto_dispatch
+from .workflow import ticket_close
 
 FUTURE_SKEW = timedelta(minutes=5)
 OLDEST_RECEIVED = timedelta(days=366)
@@ -62,6 +64,10 @@ class IntakeData:
     regulator_due_at: datetime | None = None
     paid_at: datetime | None = None
     wide_impact: bool = False
+
+
+# Letters and visits are logged after they arrive: their real received time must be given.
+ENTERED_RECEIVED = (Channel.LETTER, Channel.VISIT)
 
 
 def _validate(data: IntakeData, now: datetime) -> None:
@@ -92,6 +98,8 @@ def _validate(data: IntakeData, now: datetime) -> None:
         bad("category", gettext("投诉须选择分类"))
     if data.category is not None and not data.category.parent_id:
         bad("category", gettext("请选择具体的分类项目，而不是大类"))
+    if data.channel in ENTERED_RECEIVED and data.received_at is None:
+        bad("received_at", gettext("来信、来访须填写实际收到时间"))
     for field in ("received_at", "paid_at"):
         value = getattr(data, field)
         if value is not None and value > now + FUTURE_SKEW:
@@ -142,6 +150,21 @@ def ticket_register(*, actor, data: IntakeData, idempotency_key: str = "") -> tu
     if isinstance(outcome, ValidationFailed):
         raise outcome
     return outcome
+
+
+def ticket_register_closed(*, actor, data: IntakeData, reply_text: str, idempotency_key: str = "",
+                           on_created: Callable[[Ticket], None] | None = None) -> tuple[Ticket, bool]:
+    """Register a call and answer it at once (当场办结: enquiries, praise, suggestions, opinions) in one
+    transaction: both happen or neither. `on_created` links the new ticket to what answered it (an
+    outage event, an article) inside the same transaction. A repeated idempotency key returns the
+    first ticket as it is."""
+    with transaction.atomic():
+        ticket, created = ticket_register(actor=actor, data=data, idempotency_key=idempotency_key)
+        if created:
+            if on_created is not None:
+                on_created(ticket)
+            ticket = ticket_close(ticket=ticket, actor=actor, reply_text=reply_text, expected_version=ticket.version)
+    return ticket, created
 
 
 def tickets_register(*, actor, items: list[tuple[IntakeData, str]]) -> list[tuple[Ticket, bool] | ValidationFailed]:

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints import forms as f
 from complaints.actions import ACTIONS, PAGE_ACTIONS
-from complaints.models import SensitiveAccess
 from complaints.permissions import access_ticket
 from complaints.policy import (
     can_reveal_phone,
@@ -25,7 +24,8 @@ from complaints.policy import (
 from complaints.selectors import reply_rejection, ticket_detail, units_for_dispatch
 from complaints.services import allowed_actions
 from complaints.services.investigation import investigation_targets
-from core.errors import NotFound
+from complaints.services.reveal import phone_reveal
+from core.errors import NotFound, PermissionDenied
 from outages.selectors import frequent_outage_warning
 
 
@@ -113,14 +113,15 @@ def detail(request, number):
 def reveal_phone(request, number):
     """Show the full phone number once, and record who saw it (SensitiveAccess)."""
     ticket = load(request.user, number)
-    if not can_reveal_phone(request.user, ticket):
-        raise DjangoPermissionDenied(gettext("您无权查看完整电话号码"))
-    SensitiveAccess.objects.create(ticket=ticket, user=request.user, field="customer_phone")
+    try:
+        phone = phone_reveal(actor=request.user, ticket=ticket)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
     if request.headers.get("HX-Request"):
-        response = HttpResponse(format_html('<span class="mono" data-revealed-phone>{}</span>', ticket.customer_phone))
+        response = HttpResponse(format_html('<span class="mono" data-revealed-phone>{}</span>', phone))
         response["Cache-Control"] = "no-store"
         return response
-    response = render_detail(request, ticket, revealed_phone=ticket.customer_phone)
+    response = render_detail(request, ticket, revealed_phone=phone)
     response["Cache-Control"] = "no-store"
     return response
 

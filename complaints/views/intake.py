@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.forms import IntakeForm
 from complaints.selectors import clocks_preview, earlier_for_caller
-from complaints.services import ticket_register
+from complaints.services import ticket_register, ticket_register_closed
 from complaints.services.customer_search import SearchThrottled
-from complaints.services.workflow import ticket_close
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
 
 from .common import require_perm
@@ -30,9 +29,15 @@ def intake(request):
     form = IntakeForm(request.POST)
     status = 400
     if form.is_valid():
+        close = form.cleaned_data.get("close_now")
         try:
-            ticket, created = ticket_register(actor=request.user, data=form.intake_data(),
-                                              idempotency_key=form.cleaned_data.get("idempotency_key") or "")
+            if close:
+                ticket, created = ticket_register_closed(
+                    actor=request.user, data=form.intake_data(), reply_text=form.cleaned_data["close_reply"],
+                    idempotency_key=form.cleaned_data.get("idempotency_key") or "")
+            else:
+                ticket, created = ticket_register(actor=request.user, data=form.intake_data(),
+                                                  idempotency_key=form.cleaned_data.get("idempotency_key") or "")
         except PermissionDenied as exc:
             messages.error(request, exc.message)
             status = 403
@@ -42,14 +47,7 @@ def intake(request):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            closed = False
-            if created and form.cleaned_data.get("close_now"):
-                try:
-                    ticket = ticket_close(ticket=ticket, actor=request.user,
-                                          reply_text=form.cleaned_data["close_reply"], expected_version=ticket.version)
-                    closed = True
-                except ApplicationError as exc:
-                    messages.error(request, gettext("工单已受理，但未能直接办结：%(error)s") % {"error": exc.message})
+            closed = bool(close) and created
             if created:
                 messages.success(request, format_html(
                     '{} <span class="intake-number">{} <strong class="ticket-no" data-ticket-number>{}'
