@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, Role, Unit, User
+from accounts.services import user_deactivate
 from core.admin import ReadOnlyHistoryAdmin
 
 
@@ -132,12 +133,7 @@ class UserAdmin(ReadOnlyHistoryAdmin, DjangoUserAdmin):
 
     @admin.action(description=_("停用所选账号(立即失去登录和接口访问)"))
     def deactivate(self, request, queryset):
-        count = 0
-        for user in queryset.exclude(pk=request.user.pk):
-            user.is_active = False
-            user._history_user = request.user
-            user.save(update_fields=["is_active"])
-            count += 1
+        count = sum(user_deactivate(user=user, actor=request.user) for user in queryset)
         self.message_user(request, f"已停用 {count} 个账号")
 
 
