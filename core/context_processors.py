@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from reports.access import BULLETIN_ROLES, DASHBOARD_ROLES
 
-# (label, url name, roles that see it; empty = everyone signed in)
+# (label, url name, roles that see it; empty = everyone signed in). The first entry a user's roles match
+# is the page their day starts on (core.views.home).
 NAV = [
-    (gettext_lazy("受理登记"), "complaints:intake", (Role.AGENT,)),
     (gettext_lazy("待派发"), "complaints:dispatch_queue", (Role.LEAD, Role.SUPERVISOR, Role.DISCIPLINE)),
+    (gettext_lazy("受理登记"), "complaints:intake", (Role.AGENT, Role.LEAD)),  # the lead takes calls too
     (gettext_lazy("我的工单"), "complaints:my_work", (Role.HANDLER, Role.UNIT_MANAGER, Role.DISCIPLINE)),
     (gettext_lazy("调查任务"), "complaints:investigations", (Role.HANDLER, Role.UNIT_MANAGER)),
     (gettext_lazy("督办审核"), "complaints:supervision", (Role.SUPERVISOR,)),
@@ -18,9 +20,8 @@ NAV = [
     (gettext_lazy("12398台账"), "risk:ledger", (Role.SUPERVISOR,)),
     (gettext_lazy("约谈名单"), "risk:interviews", (Role.SUPERVISOR,)),
     (gettext_lazy("工单查询"), "complaints:list", ()),
-    (gettext_lazy("统计看板"), "reports:dashboard",
-     (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.LEAD, Role.ADMIN)),
-    (gettext_lazy("投诉通报"), "reports:bulletin", (Role.VIEWER, Role.SUPERVISOR, Role.UNIT_MANAGER, Role.ADMIN)),
+    (gettext_lazy("统计看板"), "reports:dashboard", DASHBOARD_ROLES),
+    (gettext_lazy("投诉通报"), "reports:bulletin", BULLETIN_ROLES),
     (gettext_lazy("停电信息"), "outages:board",
      (Role.AGENT, Role.LEAD, Role.HANDLER, Role.UNIT_MANAGER, Role.SUPERVISOR)),
     (gettext_lazy("知识库"), "knowledge:search", ()),
