@@ -3,14 +3,16 @@ each scored as of its first days (intake flags, the customer's 12 months before 
 first `days` days, the category's share in the year before the period), against whether the
 customer later went to 12398 or complained again on the same matter (a repeat) within `horizon`
 days. ROC AUC, precision/recall at the top 5% / 10%, per-factor lift. Weights are only reported,
-never changed here. Not yet counted as of the first days: clock warnings/breaches and callbacks."""
+never changed here. Clocks and callbacks count as of the first days too: a clock breached (or warned
+and not yet breached) before the cut-off, an unsatisfied / unreachable callback before it."""
 from bisect import bisect_left
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from complaints.models import Channel, Kind, Mood, Status, Ticket, TicketEvent
+from complaints.models import Callback, Channel, Kind, Mood, Status, Ticket, TicketEvent
+from sla.models import Clock
 
 from .features import HISTORY_DAYS, category_shares_between, customer_key
 from .scoring import FACTORS, Model
@@ -66,6 +68,23 @@ def _events_by_customer(since: datetime, until: datetime) -> dict:
     return out
 
 
+def _first_days_counts(since: datetime, until: datetime, days: int) -> dict[str, dict[int, int]]:
+    """Per candidate ticket: its clocks breached / warned and its callbacks unsatisfied / unreachable
+    before `days` days after receipt (one aggregate query each)."""
+    cutoff = F("ticket__received_at") + timedelta(days=days)
+    period = Q(ticket__kind=Kind.COMPLAINT, ticket__received_at__gte=since, ticket__received_at__lt=until)
+    queries = {
+        "clock_breaches": (Clock, Q(breached_at__lt=cutoff)),
+        "clock_warnings": (Clock, Q(warned_at__lt=cutoff) & (Q(breached_at__isnull=True) | Q(breached_at__gte=cutoff))
+                           & (Q(completed_at__isnull=True) | Q(completed_at__gte=cutoff))),
+        "unsatisfied": (Callback, Q(result=Callback.Result.UNSATISFIED, at__lt=cutoff)),
+        "unreachable": (Callback, Q(result=Callback.Result.UNREACHABLE, at__lt=cutoff)),
+    }
+    return {code: dict(model.objects.filter(period, condition).values("ticket_id").annotate(n=Count("id"))
+                       .values_list("ticket_id", "n").order_by())
+            for code, (model, condition) in queries.items()}
+
+
 def calibrate(since: datetime, until: datetime, *, days: int = 3, horizon: int = 90, weights=None) -> dict:
     model = Model(weights)
     tickets = list(Ticket.objects.filter(kind=Kind.COMPLAINT, status=Status.ARCHIVED, received_at__gte=since,
@@ -77,6 +96,7 @@ def calibrate(since: datetime, until: datetime, *, days: int = 3, horizon: int =
                                              ticket__received_at__gte=since, ticket__received_at__lt=until,
                                              at__lt=until + timedelta(days=days))
                   .values("ticket_id").annotate(n=Count("id")).values_list("ticket_id", "n").order_by())
+    first_days = _first_days_counts(since, until, days)
     shares = category_shares_between(since - timedelta(days=HISTORY_DAYS), since)
     scores, labels, factor_flags = [], [], {f.code: [] for f in FACTORS}
     for tid, mood, is_repeat, category_id, account_no, phone, at in tickets:
@@ -88,7 +108,8 @@ def calibrate(since: datetime, until: datetime, *, days: int = 3, horizon: int =
         features = {"mood_agitated": mood == Mood.AGITATED, "mood_demands": mood == Mood.DEMANDS_COMPLAINT,
                     "repeat": is_repeat, "escalated": False, "chases": chases.get(tid, 0),
                     "prior_12398": sum(1 for x in before if x[2]), "prior_complaints": sum(1 for x in before if x[1]),
-                    "category_share": shares.get(category_id, 0.0)}
+                    "category_share": shares.get(category_id, 0.0),
+                    **{code: counts.get(tid, 0) for code, counts in first_days.items()}}
         features["sensitive"] = features["prior_complaints"] + 1 >= model.sensitive_n or features["prior_12398"] > 0
         score, _level, _factors = model.score(features)
         scores.append(score)

@@ -51,6 +51,35 @@ def test_calibrate_on_hand_built_history(make_ticket, category):
 
 
 @pytest.mark.django_db
+def test_calibrate_counts_clocks_and_callbacks_as_of_the_first_days(make_ticket, users):
+    """A clock breached or a callback unsatisfied within the first 3 days counts; later ones do not
+    (the score is as of the first days); a warned clock counts as a warning only until it breaches."""
+    from complaints.models import Callback
+    from sla.models import Clock
+
+    start = timezone.now() - timedelta(days=200)
+    plan = {0: ("breach", 1), 1: ("breach", 5), 2: ("warn", 1), 3: ("unsatisfied", 2), 4: ("unsatisfied", 4),
+            5: (None, 0)}
+    for i, (what, day) in plan.items():
+        ticket = make_ticket(customer_phone=f"1331000000{i}", account_no=f"C{i}")
+        Ticket.objects.filter(pk=ticket.pk).update(status=Status.ARCHIVED, received_at=start + timedelta(days=i))
+        at = start + timedelta(days=i + day)
+        clocks = Clock.objects.filter(ticket=ticket)
+        assert clocks.exists()
+        if what == "breach":
+            clocks.update(warned_at=at - timedelta(hours=1), breached_at=at)
+        elif what == "warn":
+            clocks.update(warned_at=at, breached_at=at + timedelta(days=3))
+        elif what == "unsatisfied":
+            Callback.objects.create(ticket=ticket, at=at, result=Callback.Result.UNSATISFIED, by=users["agent"])
+    factors = calibrate(start - timedelta(days=1), start + timedelta(days=10))["factors"]
+    assert factors["clock_breaches"]["tickets"] == 1  # ticket 0 (ticket 1 breached on day 5)
+    assert factors["clock_warnings"]["tickets"] == 1  # ticket 2 (ticket 0 breached by then, ticket 1 warned late)
+    assert factors["unsatisfied"]["tickets"] == 1  # ticket 3 (ticket 4's callback on day 4)
+    assert factors["unreachable"]["tickets"] == 0
+
+
+@pytest.mark.django_db
 def test_calibration_page_and_bad_dates(client_for):
     from django.urls import reverse
 
