@@ -9,8 +9,8 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from accounts import tokens
 from accounts.models import ApiToken, Role, Unit, UnitKind
-from complaints.api.base import E400, E429, LANG_PARAM, READ_ERRORS, ApiView, check_id
 from core.api import error_response
+from core.api_base import E400, E429, LANG_PARAM, READ_ERRORS, ApiView, check_id
 from core.errors import NotFound
 
 TAG_AUTH, TAG_REFERENCE = "认证", "参考数据"

@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from complaints.api.base import LANG_PARAM, READ_ERRORS, ApiView, check_id
 from complaints.api.serializers import OutputSerializer, UnitRefSerializer
 from complaints.models import Category
+from core.api_base import LANG_PARAM, READ_ERRORS, ApiView, check_id
 from core.errors import NotFound
 
 from . import selectors

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from complaints.api.base import E400, LANG_PARAM, READ_ERRORS, ApiView, check_id
+from core.api_base import E400, LANG_PARAM, READ_ERRORS, ApiView, check_id
 from core.errors import NotFound
 from notifications.models import Notification
 from notifications.services import notification_mark_read

@@ -7,10 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.models import Unit
-from complaints.api.base import LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView, check_id
 from complaints.api.serializers import OutputSerializer, ServiceAreaRefSerializer, UnitRefSerializer, label
 from complaints.api.views import TicketCursorPagination
 from complaints.models import ServiceArea
+from core.api_base import LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView, check_id
 from core.errors import NotFound
 
 from . import selectors, services

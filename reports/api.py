@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from complaints.api.base import LANG_PARAM, ApiView
+from core.api_base import LANG_PARAM, ApiView
 
 from . import figures
 from .access import BULLETIN_ROLES, DASHBOARD_ROLES, require_roles

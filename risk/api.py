@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from complaints.api.base import E403, LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView
+from core.api_base import E403, LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView
 from core.errors import PermissionDenied
 
 from . import selectors, services

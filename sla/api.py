@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Unit
-from complaints.api.base import E400, LANG_PARAM, READ_ERRORS, ApiView
+from core.api_base import E400, LANG_PARAM, READ_ERRORS, ApiView
 from core.errors import ValidationFailed
 from sla.services import working_days_add
 

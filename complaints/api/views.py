@@ -25,13 +25,7 @@ from complaints.permissions import access_ticket
 from complaints.policy import holds, visible_attachments
 from complaints.services.investigation import investigation_task, investigation_tasks
 from core.api import invalid_error
-from core.badinput import BadQuery, check_instant
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.parsers import JSONParser
-from outages.serializers import TicketIntakeResultSerializer, intake_outages
-
-from . import serializers as s
-from .base import (
+from core.api_base import (
     E400,
     E403,
     LANG_PARAM,
@@ -42,6 +36,12 @@ from .base import (
     check_id,
     check_number,
 )
+from core.badinput import BadQuery, check_instant
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.parsers import JSONParser
+from outages.serializers import TicketIntakeResultSerializer, intake_outages
+
+from . import serializers as s
 
 TAG_TICKETS, TAG_ACTIONS, TAG_REFERENCE = "工单", "工单处理动作", "参考数据"
 

@@ -168,8 +168,8 @@ SERIALIZERS: dict[str, str] = {
     "accounts.api.TokenInSerializer": "input",
     "accounts.api.TokenOutSerializer": "plain",
     "accounts.api.UnitSerializer": "plain",
-    "complaints.api.base.ErrorBodySerializer": "plain",
-    "complaints.api.base.ErrorSerializer": "plain",
+    "core.api_base.ErrorBodySerializer": "plain",
+    "core.api_base.ErrorSerializer": "plain",
     "complaints.api.serializers.AccessLogSerializer": "plain",  # who, when, which ticket number; no customer data
     "complaints.api.serializers.AddInfoSerializer": "input",
     "complaints.api.serializers.AssignSerializer": "input",
