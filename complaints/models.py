@@ -486,13 +486,18 @@ class MajorReport(ChoiceLabels, models.Model):
         constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="major_report_once")]
 
 
+class CallResult(models.TextChoices):
+    """What a call to the customer came to: the callback after the reply and the half-year follow-up."""
+
+    SATISFIED = "satisfied", _("满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+    UNREACHABLE = "unreachable", _("未联系上")
+
+
 class FollowUp(ChoiceLabels, models.Model):
     """半年跟踪回访: a call to the complainant some months after archiving (seed 003 第二十四条)."""
 
-    class Result(models.TextChoices):
-        SATISFIED = "satisfied", _("满意")
-        UNSATISFIED = "unsatisfied", _("不满意")
-        UNREACHABLE = "unreachable", _("未联系上")
+    Result = CallResult
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="followup")
     due_at = models.DateTimeField(_("跟踪回访日期"))
@@ -510,10 +515,7 @@ class FollowUp(ChoiceLabels, models.Model):
 
 
 class Callback(ChoiceLabels, models.Model):
-    class Result(models.TextChoices):
-        SATISFIED = "satisfied", _("满意")
-        UNSATISFIED = "unsatisfied", _("不满意")
-        UNREACHABLE = "unreachable", _("未联系上")
+    Result = CallResult
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="callbacks")
     at = models.DateTimeField()

@@ -206,7 +206,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "accounts.models.UnitKind",
         "SupervisionKindEnum": "complaints.models.SupervisionOrder.OrderKind",
         "LinkKindEnum": "complaints.models.TicketLink.LinkKind",
-        "CallbackResultEnum": "complaints.models.Callback.Result",
+        "CallbackResultEnum": "complaints.models.CallResult",
         "OutageKindEnum": "outages.models.OutageKind",
     },
 }
