@@ -5,13 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from complaints.forms import IntakeForm
 from complaints.views.common import require_perm
+from complaints.views.intake import intake_answered
 from core.config import setting
 from core.errors import ApplicationError, ValidationFailed
 
@@ -143,26 +141,8 @@ def intake_answer(request):
     if article is None:
         messages.error(request, gettext("该文章未发布或已失效"))
         return redirect("complaints:intake")
-    data = request.POST.copy()
-    data["kind"], data["close_now"] = "enquiry", ""
-    if not data.get("description", "").strip():
-        data["description"] = gettext("咨询：%(title)s") % {"title": article.title}
-    form = IntakeForm(data)
-    if not form.is_valid():
-        messages.error(request, gettext("请检查标红的项目"))
-        return render(request, "complaints/intake.html", {"form": form}, status=400)
-    try:
-        ticket, created = services.article_answer(actor=request.user, article=article, data=form.intake_data(),
-                                                  idempotency_key=form.cleaned_data.get("idempotency_key") or "")
-    except ValidationFailed as exc:
-        form.apply_errors(exc.fields)
-        messages.error(request, exc.message)
-        return render(request, "complaints/intake.html", {"form": form}, status=400)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return render(request, "complaints/intake.html", {"form": form}, status=exc.status)
-    messages.success(request, format_html(
-        '{} <span class="intake-number">{} <strong class="ticket-no" data-ticket-number>{}</strong></span>',
-        gettext("已按知识库答复并办结") if created else gettext("该登记已提交过"), gettext("工单号"), ticket.number))
-    return redirect(reverse("complaints:detail", args=[ticket.number]))
+    return intake_answered(
+        request, description=gettext("咨询：%(title)s") % {"title": article.title},
+        done=gettext("已按知识库答复并办结"),
+        register=lambda **kw: services.article_answer(actor=request.user, article=article, **kw))
 

@@ -7,16 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import visible_unit_ids
-from complaints.forms import IntakeForm
 from complaints.services.routing import route_ticket
 from complaints.views.common import require_perm
+from complaints.views.intake import intake_answered
 from core.config import setting
 from core.errors import ApplicationError, ValidationFailed
 
@@ -140,37 +138,13 @@ def intake_call(request):
     """The intake form submitted with `outage_event`: registered as an outage enquiry linked to the
     event and closed with the event's answer (no dispatch)."""
     require_perm(request.user, "complaints.intake_ticket")
-    data = request.POST.copy()
-    event_id = data.get("outage_event", "")
+    event_id = request.POST.get("outage_event", "")
     event = OutageEvent.objects.filter(pk=int(event_id)).first() if event_id.isdigit() and len(event_id) < 10 \
         else None
     if event is None:
         messages.error(request, gettext("停电事件不存在"))
         return redirect("complaints:intake")
-    data["kind"] = "enquiry"
-    data["close_now"] = ""
-    if not data.get("description", "").strip():
-        data["description"] = gettext("咨询停电：%(text)s") % {
-            "text": services.outage_text("outage_enquiry_reply", event)}
-    form = IntakeForm(data)
-    if not form.is_valid():
-        messages.error(request, gettext("请检查标红的项目"))
-        return render(request, "complaints/intake.html", {"form": form}, status=400)
-    try:
-        ticket, created = services.outage_call_log(actor=request.user, event=event, data=form.intake_data(),
-                                                   idempotency_key=form.cleaned_data.get("idempotency_key") or "")
-    except ValidationFailed as exc:
-        form.apply_errors(exc.fields)
-        messages.error(request, exc.message)
-        return render(request, "complaints/intake.html", {"form": form}, status=400)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return render(request, "complaints/intake.html", {"form": form}, status=exc.status)
-    if created:
-        messages.success(request, format_html(
-            '{} <span class="intake-number">{} <strong class="ticket-no" data-ticket-number>{}</strong></span>{}',
-            gettext("停电咨询已登记"), gettext("工单号"), ticket.number, gettext("（已直接办结）")))
-    else:
-        messages.info(request, format_html("{} <strong class=\"ticket-no\">{}</strong>",
-                                           gettext("该登记已提交过，工单号"), ticket.number))
-    return redirect(reverse("complaints:detail", args=[ticket.number]))
+    return intake_answered(
+        request, done=gettext("停电咨询已登记") + gettext("（已直接办结）"),
+        description=gettext("咨询停电：%(text)s") % {"text": services.outage_text("outage_enquiry_reply", event)},
+        register=lambda **kw: services.outage_call_log(actor=request.user, event=event, **kw))

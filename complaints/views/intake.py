@@ -62,6 +62,40 @@ def intake(request):
     return render(request, "complaints/intake.html", {"form": form}, status=status)
 
 
+def intake_answered(request, *, description: str, register, done: str):
+    """The intake form submitted to answer the call at once (an outage enquiry, a knowledge-base
+    answer): logged as an enquiry by `register(data=, idempotency_key=)` -> (ticket, created), with
+    `description` when the agent typed none; errors come back on the intake form, as for any intake."""
+    data = request.POST.copy()
+    data["kind"], data["close_now"] = "enquiry", ""
+    if not data.get("description", "").strip():
+        data["description"] = description
+    form = IntakeForm(data)
+    status = 400
+    if form.is_valid():
+        try:
+            ticket, created = register(data=form.intake_data(),
+                                       idempotency_key=form.cleaned_data.get("idempotency_key") or "")
+        except ValidationFailed as exc:
+            form.apply_errors(exc.fields)
+            messages.error(request, exc.message)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            if created:
+                messages.success(request, format_html(
+                    '{} <span class="intake-number">{} <strong class="ticket-no" data-ticket-number>{}</strong></span>',
+                    done, gettext("工单号"), ticket.number))
+            else:
+                messages.info(request, format_html("{} <strong class=\"ticket-no\">{}</strong>",
+                                                   gettext("该登记已提交过，工单号"), ticket.number))
+            return redirect(reverse("complaints:detail", args=[ticket.number]))
+    else:
+        messages.error(request, gettext("请检查标红的项目"))
+    return render(request, "complaints/intake.html", {"form": form}, status=status)
+
+
 @login_required
 @require_GET
 def clocks(request):
