@@ -2,7 +2,7 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.selectors import ticket_filters_check
+from core.downloads import XLSX, attachment, xlsx_response
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import figures
@@ -20,8 +21,6 @@ from .exports import bulletin_xlsx, csv_stream, export_threshold, tickets_xlsx
 from .models import Export
 from .selectors import export_filters, export_queryset
 from .tasks import export_start
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _application_errors(view):
@@ -103,15 +102,8 @@ def bulletin(request):
 def bulletin_download(request):
     scope, period, summary, groups, _count = _bulletin(request)
     title = gettext("%(unit)s%(period)s投诉事件通报") % {"unit": scope.unit.name, "period": period.label}
-    response = HttpResponse(bulletin_xlsx(title, summary["figures"], groups), content_type=XLSX)
-    response["Content-Disposition"] = _attachment(f"投诉事件通报_{scope.unit.code}_{period.key}.xlsx")
-    return response
-
-
-def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"export.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+    return xlsx_response(bulletin_xlsx(title, summary["figures"], groups),
+                         f"投诉事件通报_{scope.unit.code}_{period.key}.xlsx")
 
 
 # --- ticket-list exports ------------------------------------------------------------------
@@ -137,12 +129,10 @@ def export_tickets(request, fmt: str):
     stamp = f"{timezone.localtime():%Y%m%d%H%M}"
     if fmt == Export.Format.CSV:
         response = StreamingHttpResponse(csv_stream(request.user, qs), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _attachment(f"工单导出_{stamp}.csv")
+        response["Content-Disposition"] = attachment(f"工单导出_{stamp}.csv")
         return response
     content, _rows = tickets_xlsx(request.user, qs)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = _attachment(f"工单导出_{stamp}.xlsx")
-    return response
+    return xlsx_response(content, f"工单导出_{stamp}.xlsx")
 
 
 def _own_export(request, pk: int) -> Export:

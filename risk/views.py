@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints.views.common import require_perm, safe_next
 from core.choices import labels
+from core.downloads import xlsx_response
 from core.errors import ApplicationError, NotFound, PermissionDenied
 
 from . import selectors, services
@@ -124,9 +125,7 @@ def ledger_view(request):
 @require_GET
 def ledger_xlsx_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
-    from urllib.parse import quote
 
-    from django.http import HttpResponse
 
     from . import ledger
 
@@ -134,11 +133,8 @@ def ledger_xlsx_view(request):
         scope, period, rows = _ledger_context(request)
     except ApplicationError as exc:
         return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
-    response = HttpResponse(ledger.ledger_xlsx(rows, period, scope.unit.name),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"12398台账_{scope.unit.code}_{period.key}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(ledger.ledger_xlsx(rows, period, scope.unit.name),
+                         f"12398台账_{scope.unit.code}_{period.key}.xlsx")
 
 
 @login_required
@@ -203,9 +199,7 @@ def interviews_view(request):
 def interviews_xlsx_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
     from io import BytesIO
-    from urllib.parse import quote
 
-    from django.http import HttpResponse
     from openpyxl import Workbook
 
     from reports.exports import cell_value
@@ -223,11 +217,7 @@ def interviews_xlsx_view(request):
                    "、".join(r["tickets"])])
     out = BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (f"attachment; filename=\"interviews.xlsx\"; "
-                                       f"filename*=UTF-8''{quote(f'约谈名单_{period.key}.xlsx')}")
-    return response
+    return xlsx_response(out.getvalue(), f"约谈名单_{period.key}.xlsx")
 
 
 @login_required
