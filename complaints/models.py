@@ -252,6 +252,16 @@ class Ticket(ChoiceLabels, models.Model):
     def __str__(self):
         return self.number
 
+    # Which records a ticket can have at all, by what it is (kind and severity are fixed at intake):
+    # the services refuse the others, and the ticket page and API skip reading them.
+    @property
+    def takes_major_reports(self) -> bool:
+        return self.severity == Severity.MAJOR
+
+    @property
+    def takes_investigation_tasks(self) -> bool:
+        return self.kind == Kind.REPORT
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -316,13 +316,18 @@ def ticket_detail(user, number: str) -> Ticket:
                        .order_by("requested_at")),
               Prefetch("supervisions", queryset=SupervisionOrder.objects.select_related("issued_by", "replied_by")
                        .order_by("issued_at")),
-              "links__other", "attachments__uploaded_by", "accountabilities__unit", "major_reports__sent_to",
-              "major_reports__by",
+              "links__other", "attachments__uploaded_by", "accountabilities__unit",
               Prefetch("onsite_investigations", queryset=OnsiteInvestigation.objects.select_related("recorded_by")
-                       .prefetch_related("photos__ticket", "photos__uploaded_by")),
-              Prefetch("investigation_tasks", queryset=InvestigationTask.objects.select_related(
-                  "unit", "issued_by", "answered_by").prefetch_related("files").order_by("issued_at", "id"))))
-    return access_ticket(user, number, queryset=qs)
+                       .prefetch_related("photos__ticket", "photos__uploaded_by"))))
+    ticket = access_ticket(user, number, queryset=qs)
+    # Records only some tickets can have (Ticket.takes_*): read for those alone.
+    if ticket.takes_major_reports:
+        prefetch_related_objects([ticket], "major_reports__sent_to", "major_reports__by")
+    if ticket.takes_investigation_tasks:
+        tasks = (InvestigationTask.objects.select_related("unit", "issued_by", "answered_by")
+                 .prefetch_related("files").order_by("issued_at", "id"))
+        prefetch_related_objects([ticket], Prefetch("investigation_tasks", queryset=tasks))
+    return ticket
 
 
 def clocks_preview(user, form) -> dict:

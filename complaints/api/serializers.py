@@ -285,8 +285,7 @@ class TicketDetailSerializer(TicketListSerializer):
     attachments = serializers.SerializerMethodField(help_text="附件")
     onsite_investigations = OnsiteInvestigationSerializer(many=True, source="onsite_investigations.all",
                                                           help_text="现场调查记录")
-    investigation_tasks = InvestigationTaskSerializer(many=True, source="investigation_tasks.all",
-                                                      help_text="举报的调查任务及各单位的答复(仅举报件)")
+    investigation_tasks = serializers.SerializerMethodField(help_text="举报的调查任务及各单位的答复(仅举报件)")
     allowed_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
     risk = serializers.SerializerMethodField(help_text="投诉风险：分数、等级与构成因素(已办结工单为 null)")
@@ -294,6 +293,11 @@ class TicketDetailSerializer(TicketListSerializer):
     @extend_schema_field(LinkSerializer(many=True))
     def get_links(self, obj):
         return LinkSerializer(visible_links(self.context["request"].user, obj, obj.links.all()), many=True).data
+
+    @extend_schema_field(InvestigationTaskSerializer(many=True))
+    def get_investigation_tasks(self, obj):
+        tasks = obj.investigation_tasks.all() if obj.takes_investigation_tasks else []
+        return InvestigationTaskSerializer(tasks, many=True, context=self.context).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, obj):

@@ -59,7 +59,7 @@ def investigation_issue(*, ticket, actor, unit: Unit | None, matter: str, due_at
     matter = matter.strip()
 
     def change(t: Ticket):
-        if t.kind != Kind.REPORT:
+        if not t.takes_investigation_tasks:
             raise Conflict(gettext("只有举报件可下发调查任务"), code="invalid_transition")
         if not investigation_targets(actor).filter(pk=unit.pk).exists():
             message = gettext("调查单位不在本纪检监察部门的管辖范围内")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Role, Unit
-from complaints.models import MajorReport, Severity, Ticket
+from complaints.models import MajorReport, Ticket
 from core.errors import Conflict, ValidationFailed
 
 from .workflow import ticket_action
@@ -42,7 +42,7 @@ def major_report_submit(*, ticket, actor, kind: str, what: str, place: str = "",
         raise ValidationFailed(next(iter(missing.values()))[0], fields=missing)
 
     def change(t: Ticket):
-        if t.severity != Severity.MAJOR:
+        if not t.takes_major_reports:
             raise Conflict(gettext("只有重大工单需要报送重大事件报告"), code="not_major")
         if t.major_reports.filter(kind=kind).exists():
             raise Conflict(gettext("该报告已报送"), code="major_report_sent")

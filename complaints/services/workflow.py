@@ -24,7 +24,6 @@ from complaints.models import (
     ContactAttempt,
     ExtensionRequest,
     Kind,
-    Severity,
     Status,
     SupervisionOrder,
     Ticket,
@@ -79,7 +78,7 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
         return any(o.closed_at is None for o in ticket.supervisions.all())
     if action in ("major_report", "major_summary"):
         kind = "flash" if action == "major_report" else "summary"
-        return ticket.severity == Severity.MAJOR and all(r.kind != kind for r in ticket.major_reports.all())
+        return ticket.takes_major_reports and all(r.kind != kind for r in ticket.major_reports.all())
     if action in ("investigate", "conclude"):
         return ticket.kind == Kind.REPORT
     if action == "followup":
