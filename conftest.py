@@ -17,18 +17,13 @@ def _fresh_caches(settings):
     from django.core.cache import cache
 
     cache.clear()
-    from complaints.services import routing
-    from core import config, tasks
-    from sla import calendar, policies
-
-    tasks._broker_down_until = 0.0
-    config.clear_cache()
-    policies.clear_cache()
-    routing.clear_cache()
+    from core import memo, tasks
     from risk import features
 
+    tasks._broker_down_until = 0.0
+    for each in memo.MEMOS:
+        each.forget()
     features.clear_cache()
-    calendar._state["national"] = None
     yield
 
 

@@ -1,9 +1,10 @@
 """Business settings an administrator may change (admin → 业务参数), with DOMAIN.md defaults.
 
-Read through `setting(key)`; values are cached briefly so hot paths do not query each time."""
-import time
-
+Read through `setting(key)`; all overrides are read in one query and kept in each process until
+one changes (core.memo)."""
 from django.db.utils import DatabaseError
+
+from core.memo import Memo
 
 DEFAULTS: dict[str, tuple[object, str]] = {
     "repeat_window_days": (30, "同一客户同一分类在多少天内再次投诉视为重复投诉"),
@@ -66,24 +67,18 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "kb_unused_days": (90, "知识库文章多少天未被使用即列入维护单位的待复查清单"),
 }
 
-_state: dict = {"at": None, "values": {}}
-_TTL = 30.0
+def _load() -> dict:
+    from core.models import Setting
+
+    try:
+        return dict(Setting.objects.values_list("key", "value"))
+    except DatabaseError:  # defaults until the database answers again
+        return {}
+
+
+OVERRIDES = Memo("settings", _load, max_age=30.0)  # changed() on every Setting save/delete (core.apps)
 
 
 def setting(key: str):
-    """The administrator's value for `key`, else its default. All overrides are read in one query
-    and kept for _TTL seconds; saving or deleting one clears this process's copy at once."""
-    now = time.monotonic()
-    if _state["at"] is None or now - _state["at"] >= _TTL:
-        from core.models import Setting
-
-        try:
-            values = dict(Setting.objects.values_list("key", "value"))
-        except DatabaseError:  # defaults until the database answers again
-            values = {}
-        _state.update(at=now, values=values)
-    return _state["values"].get(key, DEFAULTS[key][0])
-
-
-def clear_cache(**_signal):
-    _state["at"] = None
+    """The administrator's value for `key`, else its default."""
+    return OVERRIDES.get().get(key, DEFAULTS[key][0])

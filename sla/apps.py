@@ -8,12 +8,11 @@ class SlaConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from sla.calendar import bump_version
+        from sla.calendar import CALENDAR
         from sla.models import CalendarDay, CalendarYear, ClockPolicy
-        from sla.policies import clear_cache
+        from sla.policies import POLICIES
 
-        for model in (CalendarDay, CalendarYear):
-            post_save.connect(lambda **kw: bump_version(), sender=model, weak=False)
-            post_delete.connect(lambda **kw: bump_version(), sender=model, weak=False)
-        post_save.connect(lambda **kw: clear_cache(), sender=ClockPolicy, weak=False)
-        post_delete.connect(lambda **kw: clear_cache(), sender=ClockPolicy, weak=False)
+        for memo, models in ((CALENDAR, (CalendarDay, CalendarYear)), (POLICIES, (ClockPolicy,))):
+            for model in models:
+                for signal in (post_save, post_delete):
+                    signal.connect(memo.changed, sender=model, weak=False)

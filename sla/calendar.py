@@ -1,24 +1,11 @@
-"""The working calendar as the clocks use it: loaded once from the database into memory and
-reloaded when an administrator changes it (a version number in the shared cache)."""
-import time
-
-from django.core.cache import cache
-
+"""The working calendar as the clocks use it: loaded once from the database into each process and
+reloaded when an administrator changes it (core.memo; `changed()` on every CalendarDay / CalendarYear
+save and delete, and after an import)."""
+from core.memo import Memo
 from sla.workcal import WorkCalendar
 
-VERSION_KEY = "sla:calendar-version"
-_CHECK_EVERY = 10.0  # seconds between looks at the shared version number
 
-_state: dict = {"version": None, "checked": 0.0, "national": None, "regional": [], "by_unit": {}}
-
-
-def bump_version() -> None:
-    """Call after any change to CalendarDay / CalendarYear (admin saves, imports, seeding)."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
-    _state["checked"] = 0.0
-
-
-def _load(version) -> None:
+def _load() -> dict:
     from sla.models import CalendarDay, CalendarYear
 
     holidays, workdays, regional = set(), set(), []
@@ -30,26 +17,24 @@ def _load(version) -> None:
         else:
             holidays.add(day)
     known = set(CalendarYear.objects.values_list("year", flat=True))
-    _state.update(version=version, national=WorkCalendar(holidays=holidays, workdays=workdays, known_years=known),
-                  regional=regional, by_unit={})
+    return {"national": WorkCalendar(holidays=holidays, workdays=workdays, known_years=known),
+            "regional": regional, "by_unit": {}}
+
+
+CALENDAR = Memo("calendar", _load, max_age=300.0)
 
 
 def get_calendar(unit=None) -> WorkCalendar:
     """The national calendar, plus the regional days off of `unit` and its ancestors."""
-    now = time.monotonic()
-    if _state["national"] is None or now - _state["checked"] > _CHECK_EVERY:
-        version = cache.get(VERSION_KEY)
-        if _state["national"] is None or version != _state["version"]:
-            _load(version)
-        _state["checked"] = now
-    national = _state["national"]
-    if unit is None or not _state["regional"]:
+    loaded = CALENDAR.get()
+    national = loaded["national"]
+    if unit is None or not loaded["regional"]:
         return national
-    key = unit.path
-    if key not in _state["by_unit"]:
-        extra = [day for path, day in _state["regional"] if key.startswith(path)]
-        _state["by_unit"][key] = national.with_extra_holidays(extra) if extra else national
-    return _state["by_unit"][key]
+    key, by_unit = unit.path, loaded["by_unit"]
+    if key not in by_unit:
+        extra = [day for path, day in loaded["regional"] if key.startswith(path)]
+        by_unit[key] = national.with_extra_holidays(extra) if extra else national
+    return by_unit[key]
 
 
 def known_years() -> list[int]:

@@ -15,7 +15,7 @@ from datetime import date
 from django.db import transaction
 
 from core.errors import ValidationFailed
-from sla.calendar import bump_version
+from sla.calendar import CALENDAR
 from sla.models import CalendarDay, CalendarYear
 from sla.workcal import DayRow
 
@@ -96,8 +96,7 @@ def import_year(year: int, rows: list[DayRow], *, note: str = "", user=None) -> 
     bulk_create_with_history([CalendarDay(date=r.day, name=r.name, is_workday=r.is_workday) for r in rows],
                              CalendarDay, default_user=user, default_change_reason="导入年度节假日")
     CalendarYear.objects.update_or_create(year=year, defaults={"source": "导入", "note": note[:200]})
-    transaction.on_commit(bump_version)
-    bump_version()
+    CALENDAR.changed()
     return len(rows)
 
 

@@ -1,22 +1,11 @@
 """Choosing the policy row that sets a clock's limit for a ticket."""
-import time
-
+from core.memo import Memo
 from sla.models import ClockPolicy
 
 _CRITERIA = ("kind", "channel", "severity", "service_type", "region_type")
-_cache: dict = {"at": 0.0, "rows": []}
-_TTL = 30.0
 
-
-def _policies() -> list[ClockPolicy]:
-    now = time.monotonic()
-    if now - _cache["at"] > _TTL:
-        _cache.update(at=now, rows=list(ClockPolicy.objects.filter(active=True)))
-    return _cache["rows"]
-
-
-def clear_cache() -> None:
-    _cache["at"] = 0.0
+# changed() on every ClockPolicy save/delete (sla.apps)
+POLICIES = Memo("clock-policies", lambda: list(ClockPolicy.objects.filter(active=True)))
 
 
 def match_policy(clock: str, ticket, region_type: str = "") -> ClockPolicy | None:
@@ -24,7 +13,7 @@ def match_policy(clock: str, ticket, region_type: str = "") -> ClockPolicy | Non
     facts = {"kind": ticket.kind, "channel": ticket.channel, "severity": ticket.severity,
              "service_type": ticket.service_type, "region_type": region_type}
     best, best_key = None, None
-    for policy in _policies():
+    for policy in POLICIES.get():
         if policy.clock != clock:
             continue
         values = [getattr(policy, name) for name in _CRITERIA]

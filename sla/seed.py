@@ -1,7 +1,7 @@
 """Reference data for the clocks: the national holiday table and the default policies."""
 from django.db import transaction
 
-from sla.calendar import bump_version
+from sla.calendar import CALENDAR
 from sla.models import CalendarDay, CalendarYear, ClockName, ClockPolicy, LimitUnit
 from sla.workcal import national_from_chinesecalendar
 
@@ -50,5 +50,5 @@ def seed_calendar() -> int:
     years = sorted({r.day.year for r in new_rows})
     CalendarYear.objects.bulk_create([CalendarYear(year=y) for y in years], ignore_conflicts=True)
     if years:
-        bump_version()
+        CALENDAR.changed()
     return len(new_rows)

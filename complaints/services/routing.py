@@ -1,7 +1,6 @@
 """Grid routing 网格化 (一人一村): which service area — and so which station and grid contact — a
 ticket belongs to. The account number's registered area wins; otherwise the address keywords
 (longest keyword first). Optionally the ticket is then dispatched there at once, by the system."""
-import time
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
@@ -9,9 +8,7 @@ from django.utils.translation import gettext
 from accounts.models import Unit
 from complaints.models import AccountRegistration, Kind, ServiceArea, ServiceType, Ticket
 from core.config import setting
-
-_areas: dict = {"at": 0.0, "rows": []}
-_AREAS_TTL = 60.0
+from core.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -24,18 +21,15 @@ class Route:
         return self.area.unit if self.area else None
 
 
-def clear_cache(**_signal) -> None:
-    _areas["at"] = 0.0
+def _load_keywords() -> list[tuple[str, ServiceArea]]:
+    """(keyword, area) pairs, longest keyword first."""
+    pairs = [(word, area) for area in ServiceArea.objects.exclude(keywords="").select_related("unit")
+             for word in area.keywords.split()]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
-def _area_keywords() -> list[tuple[str, ServiceArea]]:
-    """(keyword, area) pairs, longest keyword first; cached briefly — intake is the hot path."""
-    now = time.monotonic()
-    if not _areas["at"] or now - _areas["at"] > _AREAS_TTL:
-        pairs = [(word, area) for area in ServiceArea.objects.exclude(keywords="").select_related("unit")
-                 for word in area.keywords.split()]
-        _areas.update(at=now, rows=sorted(pairs, key=lambda pair: -len(pair[0])))
-    return _areas["rows"]
+# Intake is the hot path: kept per process; changed() on every ServiceArea / Unit save and delete.
+AREA_KEYWORDS = Memo("area-keywords", _load_keywords)
 
 
 def registered_areas(account_nos) -> dict[str, ServiceArea]:
@@ -56,7 +50,7 @@ def route_ticket(*, account_no: str = "", address: str = "", registered: dict | 
         if area is not None:
             return Route(area, "account")
     if address:
-        area = next((area for word, area in _area_keywords() if word in address), None)
+        area = next((area for word, area in AREA_KEYWORDS.get() if word in address), None)
         if area is not None:
             return Route(area, "address")
     return Route(None, "")

@@ -87,12 +87,11 @@ def test_12398_stated_deadline_wins_only_when_earlier(make_ticket, users):
 
 
 def test_12398_reply_days_are_a_setting(make_ticket):
-    from core.config import DEFAULTS, clear_cache
+    from core.config import DEFAULTS
     from core.models import Setting
 
     assert DEFAULTS["regulator_reply_working_days"][0] == 10
     Setting.objects.create(key="regulator_reply_working_days", value=7)
-    clear_cache()
     received = at(2026, 3, 10, 9, 0)
     with time_machine.travel(received, tick=False):
         ticket = make_ticket(channel="12398", regulator_ref="NY-3")

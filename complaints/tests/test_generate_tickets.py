@@ -15,12 +15,10 @@ OPEN = {"registered", "dispatched", "returned", "contacted", "replied", "reviewe
 
 
 def _generate(count=200, days=12, **options):
-    from core import config
-    from sla import calendar, policies
+    from core import memo
 
-    config.clear_cache()
-    policies.clear_cache()
-    calendar._state["national"] = None
+    for each in memo.MEMOS:
+        each.forget()
     call_command("generate_tickets", count=count, seed=7, units=30, days=days, **options)
 
 

@@ -76,9 +76,6 @@ def test_automatic_dispatch_per_kind_as_the_system(areas, client_as, users):
     Setting.objects.filter(key="auto_dispatch_enabled").delete()
     Setting.objects.create(key="auto_dispatch_enabled", value=True)
     Setting.objects.create(key="auto_dispatch_kinds", value="complaint")
-    from core.config import clear_cache
-
-    clear_cache()
     again = _intake(client_as("agent"), kind="complaint", category="FW01",
                     customer={"name": "钱七", "phone": "13900139003", "address": "幸福村2组"}).json()
     assert again["status"] == Status.DISPATCHED
