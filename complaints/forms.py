@@ -20,7 +20,7 @@ from complaints.models import (
     SupervisionOrder,
 )
 from complaints.services.intake import ENTERED_RECEIVED
-from complaints.services.workflow import CLOSABLE_AT_INTAKE
+from complaints.services.workflow import ALLOWED_UPLOAD_TYPES, CLOSABLE_AT_INTAKE
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 YES_NO = [("yes", _("是")), ("no", _("否"))]
@@ -354,4 +354,6 @@ class InvestigationAnswerForm(StyledForm):
 
 
 class AttachmentForm(StyledForm):
-    file = forms.FileField(label=_("附件"))
+    # The picker offers only what the upload check accepts (phones then show camera, gallery and files).
+    file = forms.FileField(label=_("附件"), widget=forms.ClearableFileInput(attrs={
+        "accept": ",".join(ext for exts in ALLOWED_UPLOAD_TYPES.values() for ext in exts)}))

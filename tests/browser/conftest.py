@@ -53,3 +53,49 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+
+
+@pytest.fixture
+def open_as(browser, live_server, users):
+    """open_as("lead", viewport=PHONE, locale="en") → a Playwright page signed in by session cookie
+    (no login form: the pages under test are what matters), in its own browser context."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def go(username=None, *, viewport=DESKTOP, locale="zh-CN", is_mobile=False):
+        context = browser.new_context(locale=locale, viewport=viewport, is_mobile=is_mobile, has_touch=is_mobile)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        if username:
+            client = Client()
+            client.force_login(users[username])
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.console_errors = errors
+        return page
+
+    yield go
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def demo_day(reference):
+    """A small demo centre (tickets in every state, outages, knowledge articles), through the services."""
+    from complaints.demo import seed_demo_tickets
+    from knowledge.demo import seed_demo_articles
+    from outages.demo import seed_demo_outages
+
+    seed_demo_tickets(count=40)
+    seed_demo_outages()
+    seed_demo_articles()
