@@ -1,5 +1,5 @@
 """The Redis cache backend (core.cache) against a real Redis: what the grants, throttles and
-figures rely on, with one client per pool."""
+figures rely on, with one client per server."""
 import os
 import uuid
 
@@ -31,6 +31,7 @@ def test_values_round_trip_and_expire_on_delete(redis_cache):
 
 
 def test_one_client_serves_every_call(redis_cache):
-    client = redis_cache._cache.get_client(write=True)
+    client = redis_cache.client.get_client(write=True)
     redis_cache.set("x", 1)
-    assert redis_cache._cache.get_client(write=True) is client
+    redis_cache.get("x")
+    assert redis_cache.client.get_client(write=True) is client

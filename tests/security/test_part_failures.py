@@ -64,7 +64,7 @@ def own_redis(settings):
     server = OwnRedis()
     server.start()
     settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": server.url,
-                                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+                                   "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}}}
     saved = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.broker_url = server.url
     app.conf.broker_transport_options = {"socket_connect_timeout": 1}
