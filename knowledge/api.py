@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from complaints.api.serializers import OutputSerializer, UnitRefSerializer
+from complaints.api.serializers import UnitRefSerializer
 from complaints.models import Category
 from core.api_base import LANG_PARAM, READ_ERRORS, ApiView, check_id
 from core.errors import NotFound
@@ -23,7 +23,7 @@ class ArticleQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10, help_text="条数")
 
 
-class ArticleHitSerializer(OutputSerializer):
+class ArticleHitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="article.id", help_text="文章编号")
     title = serializers.CharField(source="article.title", help_text="标题")
     title_html = serializers.CharField(help_text="标题，匹配处以 <mark> 标出(已转义)")
@@ -33,7 +33,7 @@ class ArticleHitSerializer(OutputSerializer):
     use_count = serializers.IntegerField(source="article.use_count", help_text="使用次数")
 
 
-class ArticleSerializer(OutputSerializer):
+class ArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="文章编号")
     title = serializers.CharField(help_text="标题")
     body = serializers.CharField(help_text="正文(Markdown 源文)")

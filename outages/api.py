@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.models import Unit
-from complaints.api.serializers import OutputSerializer, ServiceAreaRefSerializer, UnitRefSerializer, label
+from complaints.api.serializers import ServiceAreaRefSerializer, UnitRefSerializer, label
 from complaints.api.views import TicketCursorPagination
 from complaints.models import ServiceArea
 from core.api_base import LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView, check_id
@@ -19,7 +19,7 @@ from .models import OutageEvent, OutageKind
 TAG = "停电信息"
 
 
-class OutageSerializer(OutputSerializer):
+class OutageSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="停电事件编号")
     kind = serializers.ChoiceField(OutageKind.choices, help_text="停电类型")
     kind_label = label("kind", OutageKind)

@@ -2,12 +2,12 @@
 Kept apart from outages.api so complaints.api can import them without a cycle."""
 from rest_framework import serializers
 
-from complaints.api.serializers import OutputSerializer, TicketDetailSerializer, label
+from complaints.api.serializers import TicketDetailSerializer, label
 
 from .models import OutageKind
 
 
-class OutageBriefSerializer(OutputSerializer):
+class OutageBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="停电事件编号(/api/v1/outages/{id}/)")
     kind = serializers.ChoiceField(OutageKind.choices, help_text="停电类型")
     kind_label = label("kind", OutageKind)

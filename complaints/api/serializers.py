@@ -1,6 +1,5 @@
 """Small input and output serializers of the ticket API. Inputs only check shape (types, enums,
 lengths matching the model); every business rule lives in complaints.services."""
-import copy
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -56,30 +55,19 @@ def label(source: str, choices, help_text: str = ""):
     return ChoiceLabelField(choices, source=source, help_text=help_text or "中文(或请求语言)标签")
 
 
-class OutputSerializer(serializers.Serializer):
-    """A read-only output serializer. DRF re-creates every declared field for each serializer
-    instance (Field.__deepcopy__ re-runs __init__), a fifth of an intake request; output fields are
-    never mutated, so plain ones are copied shallowly. Nested serializers keep DRF's deep copy:
-    they hold bound children of their own."""
-
-    def get_fields(self):
-        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
-                for name, field in self._declared_fields.items()}
-
-
 # --- references ---------------------------------------------------------------------------
 
-class UnitRefSerializer(OutputSerializer):
+class UnitRefSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="单位编码")
     name = serializers.CharField(help_text="单位名称")
 
 
-class ServiceAreaRefSerializer(OutputSerializer):
+class ServiceAreaRefSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="服务区域编码")
     name = serializers.CharField(help_text="服务区域名称")
 
 
-class UserRefSerializer(OutputSerializer):
+class UserRefSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="登录名")
     name = serializers.SerializerMethodField(help_text="姓名")
 
@@ -87,7 +75,7 @@ class UserRefSerializer(OutputSerializer):
         return obj.get_full_name() or obj.username
 
 
-class CategoryRefSerializer(OutputSerializer):
+class CategoryRefSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="分类项目编码")
     name = serializers.CharField(help_text="分类项目名称")
     class_code = serializers.SerializerMethodField(help_text="所属大类编码")
@@ -109,7 +97,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "parent", "sort", "active"]
 
 
-class CustomerOutSerializer(OutputSerializer):
+class CustomerOutSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="客户姓名；举报人信息对无权查看者显示为“(举报人信息保密)”")
     phone = serializers.CharField(help_text="联系电话(已脱敏，如 138****8000)")
     account_no = serializers.CharField(help_text="户号")
@@ -129,7 +117,7 @@ class CustomerInSerializer(serializers.Serializer):
 
 # --- ticket output ------------------------------------------------------------------------
 
-class TicketListSerializer(OutputSerializer):
+class TicketListSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="工单编号")
     channel = serializers.ChoiceField(Channel.choices, help_text="受理渠道")
     channel_label = label("channel", Channel)
@@ -162,7 +150,7 @@ class TicketListSerializer(OutputSerializer):
         return reverse("api-ticket-detail", args=[obj.number])
 
 
-class ClockSerializer(OutputSerializer):
+class ClockSerializer(serializers.Serializer):
     name = serializers.ChoiceField(ClockName.choices, help_text="计时项")
     name_label = label("name", ClockName)
     started_at = serializers.DateTimeField(help_text="开始时间")
@@ -180,13 +168,13 @@ class ClockSerializer(OutputSerializer):
         return "" if obj.calendar_known else gettext("按周末估算")
 
 
-class LinkSerializer(OutputSerializer):
+class LinkSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(TicketLink.LinkKind.choices, help_text="关联类型")
     kind_label = label("kind", TicketLink.LinkKind)
     number = serializers.CharField(source="other.number", help_text="关联工单编号")
 
 
-class EventSerializer(OutputSerializer):
+class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="时间")
     action = serializers.CharField(help_text="动作(register、dispatch、contact …)")
     action_label = serializers.SerializerMethodField(help_text="动作名称")
@@ -200,7 +188,7 @@ class EventSerializer(OutputSerializer):
         return event_label(obj.action)
 
 
-class AttachmentSerializer(OutputSerializer):
+class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="原文件名")
     content_type = serializers.CharField(help_text="文件类型")
@@ -213,7 +201,7 @@ class AttachmentSerializer(OutputSerializer):
         return reverse("api-ticket-attachment", args=[obj.ticket.number, obj.pk])
 
 
-class OnsiteInvestigationSerializer(OutputSerializer):
+class OnsiteInvestigationSerializer(serializers.Serializer):
     investigators = serializers.CharField(help_text="调查人员")
     visited_at = serializers.DateTimeField(help_text="调查时间")
     findings = serializers.CharField(help_text="调查情况")
@@ -222,13 +210,13 @@ class OnsiteInvestigationSerializer(OutputSerializer):
     recorded_at = serializers.DateTimeField(help_text="登记时间")
 
 
-class InvestigationFileSerializer(OutputSerializer):
+class InvestigationFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="原文件名")
     size = serializers.IntegerField(help_text="字节数")
 
 
-class InvestigationTaskSerializer(OutputSerializer):
+class InvestigationTaskSerializer(serializers.Serializer):
     """An investigation task as the unit it is addressed to reads it: the matter, never the report."""
 
     id = serializers.IntegerField(help_text="调查任务编号")
@@ -385,7 +373,7 @@ class TicketBatchSerializer(serializers.Serializer):
     tickets = TicketBatchItemSerializer(many=True, help_text="待登记的工单，1–100 条")
 
 
-class TicketBatchResultSerializer(OutputSerializer):
+class TicketBatchResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="在请求 tickets 中的位置(从 0 起)")
     result = serializers.ChoiceField(["created", "existing", "invalid"],
                                      help_text="created 已登记 / existing 幂等键已登记过 / invalid 未登记(见 error)")
@@ -613,7 +601,7 @@ class TicketFilterSerializer(serializers.Serializer):
         return attrs
 
 
-class AccessLogSerializer(OutputSerializer):
+class AccessLogSerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="时间")
     user = UserRefSerializer(help_text="操作人")
     action = serializers.ChoiceField(SensitiveAccess.Action.choices,

@@ -205,7 +205,6 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.NoteSerializer": "input",
     "complaints.api.serializers.OnsiteInvestigationInSerializer": "input",
     "complaints.api.serializers.OnsiteInvestigationSerializer": "plain",  # only inside TicketDetailSerializer
-    "complaints.api.serializers.OutputSerializer": "plain",
     "complaints.api.serializers.ReplySerializer": "input",
     "complaints.api.serializers.ResponsibilitySerializer": "input",
     "complaints.api.serializers.ReturnSerializer": "input",
