@@ -4,7 +4,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,8 +14,9 @@ from core.config import setting
 from sla.models import Clock, ClockState
 
 HISTORY_DAYS = 365  # "in the last 12 months"
-TICKET_FIELDS = ("id", "kind", "channel", "mood", "is_repeat", "is_escalated", "chase_count", "category_id",
-                 "account_no", "customer_phone", "received_at", "service_area_id", "address")
+TICKET_FIELDS = ("id", "number", "status", "unit_id", "owner_unit_id", "kind", "channel", "mood", "is_repeat",
+                 "is_escalated", "chase_count", "category_id", "account_no", "customer_phone", "received_at",
+                 "service_area_id", "address")
 # A customer's history never counts misconduct reports: an ordinary ticket's viewers must not
 # learn that its customer filed one (complaints.policy).
 HISTORY = ~Q(kind=Kind.REPORT)
@@ -156,27 +158,60 @@ class Context:
                    read_at=read_at)
 
 
-def live_rows(ids: list[int], *, counted: bool = True) -> list[dict]:
+def _history(since: datetime) -> dict:
+    """The customer's 12-month complaints and 12398 tickets as correlated counts (by account
+    number when the ticket has one, else by phone among tickets without one — `history_counts`'
+    keys), so an event reads its ticket and the customer's history in one query."""
+    def count(condition: Q):
+        def by(field: str, extra: Q):
+            rows = (Ticket.objects.filter(HISTORY, extra, received_at__gte=since, **{field: OuterRef(field)})
+                    .order_by().values(field).annotate(n=Count("pk", filter=condition)).values("n"))
+            return Coalesce(Subquery(rows), 0)
+
+        return Case(When(account_no="", customer_phone="", then=Value(0)),
+                    When(account_no="", then=by("customer_phone", Q(account_no=""))),
+                    default=by("account_no", Q()))
+
+    return {"history_complaints": count(COMPLAINT), "history_regulator": count(REGULATOR)}
+
+
+def live_rows(ids: list[int], *, since: datetime | None = None) -> list[dict]:
     """The open tickets among `ids` with their hand-made sensitive mark and current risk row (LEFT
-    JOIN), and — `counted` — their callback and clock counts: one query."""
-    counts = {name: _count(model, condition) for name, model, condition in COUNTS} if counted else {}
+    JOIN), and — given `since`, the start of the history window — their callback and clock counts
+    and their customer's history: one query (the sweep reads the counts once: Context)."""
+    own = {}
+    if since is not None:
+        own = {name: _count(model, condition) for name, model, condition in COUNTS} | _history(since)
     return list(Ticket.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
-                .annotate(marked=marked_by_hand(), **counts)
-                .values(*TICKET_FIELDS, *counts, "marked", "risk__score", "risk__level", "risk__factors",
+                .annotate(marked=marked_by_hand(), **own)
+                .values(*TICKET_FIELDS, *own, "marked", "risk__score", "risk__level", "risk__factors",
                         "risk__red_since", "risk__updated_at"))
+
+
+def locked_chunk(*, after: int, limit: int) -> list[dict]:
+    """The sweep's next `limit` open tickets after id `after`, read as `live_rows` without the
+    counts (the Context has them) and locked — FOR UPDATE OF the ticket SKIP LOCKED — in the
+    same query."""
+    qs = Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=after).order_by("pk")
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs.annotate(marked=marked_by_hand())
+                .values(*TICKET_FIELDS, "marked", "risk__score", "risk__level", "risk__factors", "risk__red_since",
+                        "risk__updated_at")[:limit])
 
 
 def live_features(rows: list[dict], now: datetime, context: Context | None = None) -> dict[int, dict]:
     """ticket id → features, as of now, for rows of `live_rows` (uncounted ones with a context)."""
     since = now - timedelta(days=HISTORY_DAYS)
-    keys = {r["id"]: customer_key(r["account_no"], r["customer_phone"]) for r in rows}
-    history = context.history if context else history_counts({k for k in keys.values() if k}, since)
     shares = category_shares(now)
     outages = active_outages()
     out = {}
     for r in rows:
-        key = keys[r["id"]]
-        counts = history.get(key) if key else None
+        if context:
+            key = customer_key(r["account_no"], r["customer_phone"])
+            counts = context.history.get(key) if key else None
+        else:
+            counts = {"complaints": r["history_complaints"], "regulator": r["history_regulator"]}
         own_in_window = r["received_at"] >= since and r["kind"] != Kind.REPORT
         if context:
             r = {**r, "unsatisfied": 0, "unreachable": 0, "clock_warnings": 0, "clock_breaches": 0,

@@ -2,30 +2,30 @@
 transaction, under its row lock) and by the sweep (beat) in bulk; crossing the red threshold
 issues one 投诉风险预警单 per crossing — a compare-and-set on `red_since` decides which caller
 issues it, so concurrent events and an overlapping sweep never issue two."""
+import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from complaints.models import OPEN_STATUSES, SupervisionOrder, Ticket, TicketEvent
+from complaints.models import OPEN_STATUSES, SupervisionOrder, Ticket
 
-from .features import Context, active_outages, category_shares, live_features, live_rows
+from .features import HISTORY_DAYS, Context, active_outages, category_shares, live_features, live_rows, locked_chunk
 from .models import Level, TicketRisk
-from .scoring import Model, explain
+from .scoring import BY_CODE, Model, factor_label
 
 log = logging.getLogger(__name__)
-CHUNK = 2000
-WRITE_FIELDS = ["score", "level", "factors", "updated_at"]
+CHUNK = 5000
 
 
 @dataclass
 class RefreshResult:
     scored: int = 0
-    written: int = 0  # rows written (the objects are in `rows`)
+    written: int = 0  # rows written ((ticket id, score, level, factors) in `rows`)
     removed: int = 0
     warnings: int = 0
     rows: list = field(default_factory=list, repr=False)
@@ -38,48 +38,90 @@ class RefreshResult:
         return {name: getattr(self, name) for name in ("scored", "written", "removed", "warnings")}
 
 
-def risk_refresh(ticket_ids: list[int], *, now: datetime | None = None, model: Model | None = None,
-                 context: Context | None = None) -> RefreshResult:
+def risk_refresh(ticket_ids: list[int], *, now: datetime | None = None, model: Model | None = None) -> RefreshResult:
     """Recompute the scores of these tickets; write the rows that changed, drop the rows of
     tickets no longer open, and issue a risk warning for each red crossing. Call inside a
-    transaction that holds the tickets' rows (an action's lock, or the sweep's)."""
+    transaction that holds the tickets' rows (an action's lock). One query reads what the score
+    needs and, when a score changed, one writes it: an event costs those two."""
     now = now or timezone.now()
-    model = model or Model()
-    rows = live_rows(ticket_ids, counted=context is None)
-    features = live_features(rows, now, context)
-    result = RefreshResult(scored=len(rows))
-    write, rearm = [], []
-    for r in rows:
-        if context and r["risk__updated_at"] and r["risk__updated_at"] >= context.read_at:
-            continue  # an action rescored it after the sweep read its counts: that score is fresher
-        score, level, factors = model.score(features[r["id"]])
-        if r["risk__level"] is not None and (r["risk__score"], r["risk__level"], r["risk__factors"]) == (
-                score, level, factors):
-            continue
-        write.append(TicketRisk(ticket_id=r["id"], score=score, level=level, factors=factors, updated_at=now))
-        if r["risk__red_since"] is not None and level != Level.RED:
-            rearm.append(r["id"])  # leaving red re-arms the warning for the next crossing
-    if write:
-        TicketRisk.objects.bulk_create(write, update_conflicts=True, unique_fields=["ticket"],
-                                       update_fields=WRITE_FIELDS, batch_size=1000)
-    result.written, result.rows = len(write), write
-    if rearm:
-        TicketRisk.objects.filter(ticket_id__in=rearm).update(red_since=None)
+    rows = live_rows(ticket_ids, since=now - timedelta(days=HISTORY_DAYS))
+    result = _rescore(rows, now, model or Model())
     if len(rows) < len(ticket_ids):  # some are no longer open: their rows go
         open_ids = {r["id"] for r in rows}
         closed = [i for i in ticket_ids if i not in open_ids]
         result.removed = TicketRisk.objects.filter(ticket_id__in=closed).delete()[0]
-    crossed = _claim_red([r.ticket_id for r in write if r.level == Level.RED], now)
-    if crossed:
-        result.warnings = _issue_warnings(crossed, now)
     return result
+
+
+def _rescore(rows: list[dict], now: datetime, model: Model, context: Context | None = None) -> RefreshResult:
+    features = live_features(rows, now, context)
+    result = RefreshResult(scored=len(rows))
+    write, rearm, red = [], [], []
+    for r in rows:
+        if context and r["risk__updated_at"] and r["risk__updated_at"] >= context.read_at:
+            continue  # an action rescored it after the sweep read its counts: that score is fresher
+        score, level, factors = model.score(features[r["id"]])
+        if level == Level.RED and r["risk__red_since"] is None:
+            red.append(r)  # not yet warned in this crossing (also when a failed warning left it so)
+        if (r["risk__score"], r["risk__level"]) == (score, level) and r["risk__factors"] == factors:
+            continue
+        write.append((r["id"], score, level, factors))
+        if r["risk__red_since"] is not None and level != Level.RED:
+            rearm.append(r["id"])  # leaving red re-arms the warning for the next crossing
+    _upsert(write, now)
+    result.written, result.rows = len(write), write
+    if rearm:
+        TicketRisk.objects.filter(ticket_id__in=rearm).update(red_since=None)
+    if red:
+        scored = {row[0]: row for row in write}
+        result.warnings = _warn([(r, *(scored[r["id"]][1:] if r["id"] in scored else
+                                       (r["risk__score"], r["risk__level"], r["risk__factors"]))) for r in red], now)
+    return result
+
+
+def _upsert(rows: list[tuple], now: datetime) -> None:
+    """INSERT … ON CONFLICT DO UPDATE of (ticket id, score, level, factors) rows — plain SQL: the
+    sweep writes up to every open ticket's row and model instances would cost more than the SQL.
+    PostgreSQL takes each column as one array (UNNEST), so 5,000 rows are 5 parameters."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    at = connection.ops.adapt_datetimefield_value(now)
+    columns = ", ".join(qn(c) for c in ("ticket_id", "score", "level", "factors", "updated_at"))
+    updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in ("score", "level", "factors", "updated_at"))
+    conflict = f"ON CONFLICT ({qn('ticket_id')}) DO UPDATE SET {updates}"
+    table = qn(TicketRisk._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids, scores, levels, factors = zip(*rows, strict=True)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT *, %s FROM UNNEST(%s::bigint[], %s::integer[], "
+                           f"%s::varchar[], %s::jsonb[]) {conflict}",
+                           [at, list(ids), list(scores), list(levels), [json.dumps(f) for f in factors]])
+            return
+        batch = (connection.features.max_query_params or 5000) // 5
+        for start in range(0, len(rows), batch):
+            part = rows[start:start + batch]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(part))} "
+                           f"{conflict}", [v for ticket_id, score, level, factors in part
+                                           for v in (ticket_id, score, level, json.dumps(factors), at)])
+
+
+def _warn(crossings: list[tuple], now: datetime) -> int:
+    """Claim and warn the red crossings — (live row, score, level, factors) — in a savepoint: if
+    issuing fails, the event or the sweep that scored them still commits, their red_since stays
+    unset and the next rescoring warns."""
+    try:
+        with transaction.atomic():
+            claimed = set(_claim_red([c[0]["id"] for c in crossings], now))
+            return _issue_warnings([c for c in crossings if c[0]["id"] in claimed], now)
+    except DatabaseError:
+        log.exception("risk warnings for %s not issued; the next rescoring will", [c[0]["id"] for c in crossings][:20])
+        return 0
 
 
 def _claim_red(ticket_ids: list[int], now: datetime) -> list[int]:
     """Compare-and-set red_since on red rows that have not been warned in this crossing; returns
     the ids this caller claimed (UPDATE … RETURNING: a concurrent caller gets none of them)."""
-    if not ticket_ids:
-        return []
     table = connection.ops.quote_name(TicketRisk._meta.db_table)
     claimed = []
     with connection.cursor() as cursor:
@@ -92,59 +134,66 @@ def _claim_red(ticket_ids: list[int], now: datetime) -> list[int]:
     return claimed
 
 
-def _issue_warnings(ticket_ids: list[int], now: datetime) -> int:
-    """One automatic 投诉风险预警单 per ticket (a supervision order of kind risk_warning, with the
+class _Ref:
+    """The ticket reference notify_many needs (pk and number) without loading the ticket."""
+
+    def __init__(self, row: dict):
+        self.pk, self.number = row["id"], row["number"]
+
+
+def _issue_warnings(crossings: list[tuple], now: datetime) -> int:
+    """One automatic 投诉风险预警单 per crossing (a supervision order of kind risk_warning, with the
     order clock of complaints.services.supervision, so it is answered, closed and escalated like
-    any order), a timeline event, and the unit's managers and the supervision office told."""
-    from complaints.services.supervision import order_deadline
-    from notifications.services import notify_many, supervision_people, unit_people
+    any order) with its timeline event, through the supervision service's bulk path; the units'
+    managers and the supervision office told. A few queries whatever the number of crossings."""
+    from django.contrib.auth import get_user_model
 
-    tickets = list(Ticket.objects.filter(pk__in=ticket_ids).select_related("unit", "owner_unit", "risk"))
+    from complaints.services.supervision import order_deadline, supervision_issue_automatic
+    from notifications.services import notify_many, supervision_people
+
+    if not crossings:
+        return 0
     due, warn = order_deadline(now)
-    orders, events, items = [], [], []
+    labels = {code: str(f.label) for code, f in BY_CODE.items()}  # translated once, not per ticket
+    orders, items = [], []
     office = supervision_people()
+    units = {r["unit_id"] or r["owner_unit_id"] for r, *_ in crossings}
     managers: dict[int, list] = {}
-    for t in tickets:
-        why = "、".join(f["label"] for f in explain(t.risk.factors)[:3])
-        content = gettext("风险分 %(score)s(红色)，有升级为12398投诉的风险：%(why)s。请提级处理、主动联系客户化解") % {
-            "score": t.risk.score, "why": why}
-        orders.append(SupervisionOrder(ticket=t, kind=SupervisionOrder.OrderKind.RISK_WARNING, content=content[:2000],
-                                       due_at=due, warn_at=warn, issued_at=now, automatic=True))
-        events.append(TicketEvent(ticket=t, at=now, actor=None, action="auto_supervise", from_status=t.status,
-                                  to_status=t.status, note=content,
-                                  data={"kind": "risk_warning", "score": t.risk.score, "due_at": due.isoformat()}))
-        unit = t.unit or t.owner_unit
-        if unit.pk not in managers:
-            managers[unit.pk] = unit_people(unit, Role.UNIT_MANAGER)
-        items.append((managers[unit.pk] + office, t, "risk_warning",
-                      gettext("工单 %(number)s 风险分 %(score)s 达到红色，已发出投诉风险预警单")
-                      % {"number": t.number, "score": t.risk.score}))
-    SupervisionOrder.objects.bulk_create(orders)
-    SupervisionOrder.history.bulk_history_create(orders, default_date=now)
-    TicketEvent.objects.bulk_create(events)
+    for user in get_user_model().objects.filter(unit_id__in=units, is_active=True,
+                                                groups__name=Role.UNIT_MANAGER).distinct():
+        managers.setdefault(user.unit_id, []).append(user)
+    order_text = gettext("风险分 %(score)s(红色)，有升级为12398投诉的风险：%(why)s。请提级处理、主动联系客户化解")
+    notice_text = gettext("工单 %(number)s 风险分 %(score)s 达到红色，已发出投诉风险预警单")
+    for r, score, _level, factors in crossings:
+        why = "、".join(factor_label(f, labels) for f in factors[:3])
+        content = order_text % {"score": score, "why": why}
+        orders.append((r["id"], r["status"], content,
+                       {"kind": SupervisionOrder.OrderKind.RISK_WARNING.value, "score": score,
+                        "due_at": due.isoformat()}))
+        items.append((managers.get(r["unit_id"] or r["owner_unit_id"], []) + office, _Ref(r), "risk_warning",
+                      notice_text % {"number": r["number"], "score": score}))
+    issued = supervision_issue_automatic(orders, kind=SupervisionOrder.OrderKind.RISK_WARNING, due=due, warn=warn,
+                                         now=now, reason=gettext("风险分达到红色，自动发出投诉风险预警单"))
     notify_many(items)
-    return len(orders)
+    return issued
 
 
-def risk_after_action(ticket: Ticket) -> None:
+def risk_after_action(ticket: Ticket | list[Ticket]) -> None:
     """The hook of complaints' transition service and intake: rescore after the event, in the
-    event's transaction. A database failure here never fails the action — the sweep catches up."""
+    event's transaction (its statements are the event's: no savepoint on this path)."""
     tickets = ticket if isinstance(ticket, list) else [ticket]
-    try:
-        with transaction.atomic():
-            result = risk_refresh([t.pk for t in tickets])
-    except DatabaseError:
-        log.exception("risk score of %s not refreshed; the sweep will", [t.pk for t in tickets])
-        return
-    written = {row.ticket_id: row for row in result.rows}
+    now = timezone.now()
+    result = risk_refresh([t.pk for t in tickets], now=now)
+    written = {row[0]: row for row in result.rows}
     for t in tickets:  # the caller may answer with the ticket (intake's 201) without reading it back
         if t.pk in written:
-            t.risk = written[t.pk]
+            _id, score, level, factors = written[t.pk]
+            t.risk = TicketRisk(ticket_id=t.pk, score=score, level=level, factors=factors, updated_at=now)
 
 
 def risk_sweep(*, now: datetime | None = None, chunk: int = CHUNK) -> RefreshResult:
-    """Rescore every open ticket in chunks (beat). Each chunk locks its tickets with SKIP LOCKED,
-    so a ticket an action holds right now is left to that action's own rescoring."""
+    """Rescore every open ticket in chunks (beat). Each chunk is read and locked in one query with
+    SKIP LOCKED, so a ticket an action holds right now is left to that action's own rescoring."""
     now = now or timezone.now()
     model = Model()
     category_shares(now, refresh=True)
@@ -154,15 +203,18 @@ def risk_sweep(*, now: datetime | None = None, chunk: int = CHUNK) -> RefreshRes
     last = 0
     while True:
         with transaction.atomic():
-            qs = Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=last).order_by("pk")
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True, of=("self",))
-            ids = list(qs.values_list("pk", flat=True)[:chunk])
-            if not ids:
+            if connection.vendor == "postgresql":
+                # A chunk lost in a crash is recomputed by the next sweep (its warnings with it:
+                # they are written in the same transaction as their red_since), so the commit
+                # need not wait for the disk.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            rows = locked_chunk(after=last, limit=chunk)
+            if not rows:
                 break
-            result.add(risk_refresh(ids, now=now, model=model, context=context))
-            last = ids[-1]
-        if len(ids) < chunk:
+            result.add(_rescore(rows, now, model, context))
+            last = rows[-1]["id"]
+        if len(rows) < chunk:
             break
     result.removed += TicketRisk.objects.exclude(ticket__status__in=OPEN_STATUSES).delete()[0]
     return result

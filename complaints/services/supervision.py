@@ -181,3 +181,39 @@ def _events(rows, now: datetime, action: str, note) -> None:
         TicketEvent(ticket_id=r["ticket_id"], at=now, actor=None, action=action, from_status=r["ticket__status"],
                     to_status=r["ticket__status"], note=note(r), data={"order": r["id"]}) for r in rows])
 
+
+
+def supervision_issue_automatic(orders: list[tuple[int, str, str, dict]], *, kind: str, due: datetime,
+                                warn: datetime, now: datetime, reason: str) -> int:
+    """Orders the system issues in bulk (a red risk crossing): one order per (ticket id, ticket
+    status, content, event data), with its history row ("+", no user, `reason`) and its
+    "auto_supervise" timeline event — plain inserts, so thousands stay well under a second. The
+    caller has decided, by compare-and-set, which tickets get one."""
+    from notifications.services import insert_rows
+
+    if not orders:
+        return 0
+    fields = ["ticket", "kind", "content", "due_at", "warn_at", "level", "issued_by", "issued_at", "automatic"]
+    ids = insert_rows(SupervisionOrder, fields, [(ticket_id, kind, content[:2000], due, warn, 1, None, now, True)
+                                                 for ticket_id, _status, content, _data in orders], returning=True)
+    _copy_to_history(ids, now, reason)
+    insert_rows(TicketEvent, ["ticket", "at", "actor", "action", "from_status", "to_status", "note", "data"],
+                [(ticket_id, now, None, "auto_supervise", status, status, content, data)
+                 for ticket_id, status, content, data in orders])
+    return len(ids)
+
+
+def _copy_to_history(order_ids: list[int], now: datetime, reason: str) -> None:
+    """The "+" history rows of just-inserted orders, copied inside the database."""
+    history = SupervisionOrder.history.model
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in SupervisionOrder._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        for start in range(0, len(order_ids), 1000):
+            part = order_ids[start:start + 1000]
+            cursor.execute(
+                f"INSERT INTO {qn(history._meta.db_table)} ({columns}, {qn('history_date')}, "
+                f"{qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
+                f"SELECT {columns}, %s, %s, '+', NULL FROM {qn(SupervisionOrder._meta.db_table)} "
+                f"WHERE {qn('id')} IN ({', '.join(['%s'] * len(part))})",
+                [connection.ops.adapt_datetimefield_value(now), reason, *part])

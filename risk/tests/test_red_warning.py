@@ -69,16 +69,22 @@ def test_warning_answered_and_closed_like_any_order(half_red, dispatched, users)
     assert order.replied_at is not None
 
 
-def test_risk_failure_never_fails_the_action(dispatched, users, monkeypatch, caplog):
+def test_a_failed_warning_never_fails_the_action_and_is_issued_later(half_red, dispatched, users, monkeypatch,
+                                                                     caplog):
     from django.db import DatabaseError
 
     def broken(*_args, **_kw):
-        raise DatabaseError("risk table locked")
+        raise DatabaseError("supervision table locked")
 
-    monkeypatch.setattr("risk.services.live_rows", broken)
+    s.ticket_chase(ticket=dispatched.number, actor=users["agent"])
+    monkeypatch.setattr("risk.services._issue_warnings", broken)
     ticket = s.ticket_chase(ticket=dispatched.number, actor=users["agent"])
-    assert ticket.chase_count == 1
-    assert "the sweep will" in caplog.text
+    assert ticket.chase_count == 2
+    assert "the next rescoring will" in caplog.text
+    risk = TicketRisk.objects.get(ticket=dispatched)
+    assert risk.level == Level.RED and risk.red_since is None and not warnings_of(dispatched).exists()
     monkeypatch.undo()
+    risk_sweep()  # the score did not change; the unwarned red crossing is warned now, once
+    assert warnings_of(dispatched).count() == 1 and TicketRisk.objects.get(ticket=dispatched).red_since
     risk_sweep()
-    assert TicketRisk.objects.get(ticket=dispatched).score == setting("risk_weight_chases")
+    assert warnings_of(dispatched).count() == 1

@@ -1,0 +1,48 @@
+"""What risk scoring adds to each intake and each workflow action (complaints' intake and
+transition service call risk_after_action in their transaction): one query reading the ticket, its
+callback and clock counts and its customer's 12-month history, and one writing the score when it
+changed — no savepoint, no second read (settings, category shares and outages come from the
+process caches)."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from complaints import services as s
+from risk import services as risk_services
+from risk.models import TicketRisk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hook_queries(monkeypatch):
+    """The statements of each risk_after_action call, in order."""
+    calls = []
+    real = risk_services.risk_after_action
+
+    def spy(ticket):
+        with CaptureQueriesContext(connection) as ctx:
+            real(ticket)
+        calls.append([q["sql"] for q in ctx.captured_queries])
+
+    monkeypatch.setattr("complaints.services.intake.risk_after_action", spy)
+    monkeypatch.setattr("complaints.services.workflow.risk_after_action", spy)
+    return calls
+
+
+def test_intake_and_actions_cost_one_read_and_one_write(make_ticket, users, hook_queries):
+    make_ticket(customer_phone="13700000000", account_no="W0")  # warms the process caches
+    hook_queries.clear()
+    ticket = make_ticket()
+    s.ticket_chase(ticket=ticket.number, actor=users["agent"])  # the score moves: written
+    assert [len(q) for q in hook_queries] == [2, 2], hook_queries
+    for statements in hook_queries:
+        assert statements[0].startswith("SELECT") and not any("SAVEPOINT" in q for q in statements)
+    assert TicketRisk.objects.get(ticket=ticket).score > 0
+
+
+def test_an_action_that_leaves_the_score_alone_only_reads(dispatched, users, hook_queries):
+    hook_queries.clear()
+    s.ticket_contact(ticket=dispatched.number, actor=users["station_a"], method="phone", note="已电话联系客户")
+    s.ticket_note(ticket=dispatched.number, actor=users["station_a"], text="已约定上门时间")
+    assert [len(q) for q in hook_queries] == [1, 1], hook_queries
