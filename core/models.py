@@ -10,7 +10,7 @@ class Heartbeat(models.Model):
 
 
 class Setting(models.Model):
-    """An administrator-editable business setting; defaults live in core.settings_registry."""
+    """An administrator-editable business setting; defaults live in core.config."""
 
     key = models.CharField(_("键"), max_length=60, unique=True)
     value = models.JSONField(_("值"))
