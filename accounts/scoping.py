@@ -1,5 +1,10 @@
 """Which units a user may see: their unit and everything below it."""
 from accounts.models import Unit, UnitKind
+from core.memo import Memo
+
+# Every unit's (path, id): a few thousand rows at most, read on every scoped request — kept per
+# process, changed() on each Unit save/delete (accounts.apps).
+UNIT_PATHS = Memo("unit-paths", lambda: list(Unit.objects.order_by("path").values_list("path", "id")))
 
 
 def scope_unit(user) -> Unit | None:
@@ -38,7 +43,7 @@ def visible_unit_ids(user) -> list[int] | None:
     elif (unit := scope_unit(user)) is None:
         ids = []
     else:
-        ids = list(unit.subtree().values_list("id", flat=True))
+        ids = [pk for path, pk in UNIT_PATHS.get() if path.startswith(unit.path)]
     user._visible_unit_ids = ids
     return ids
 

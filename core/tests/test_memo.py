@@ -64,3 +64,17 @@ def test_a_business_setting_saved_by_an_administrator_applies_at_once(db):
     assert setting("repeat_window_days") == DEFAULTS["repeat_window_days"][0]
     Setting.objects.create(key="repeat_window_days", value=DEFAULTS["repeat_window_days"][0] + 5)
     assert setting("repeat_window_days") == DEFAULTS["repeat_window_days"][0] + 5
+
+
+def test_a_unit_added_below_a_station_is_in_the_stations_scope_at_once(users, units):
+    from accounts.models import Unit, User
+    from accounts.scoping import visible_unit_ids
+
+    station = units["GS-A1-1"]
+    before = visible_unit_ids(User.objects.get(pk=users["station_a"].pk))
+    team = Unit.objects.create(code="GS-A1-1-T", name="抢修班", kind=station.kind, parent=station)
+    after = visible_unit_ids(User.objects.get(pk=users["station_a"].pk))
+    assert team.pk not in before and sorted(after) == sorted([*before, team.pk])
+    team_id = team.pk
+    team.delete()
+    assert team_id not in visible_unit_ids(User.objects.get(pk=users["station_a"].pk))
