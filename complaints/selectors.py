@@ -79,23 +79,23 @@ def clock_state_q(state: str, now: datetime | None = None) -> Q:
 class TicketFilter(django_filters.FilterSet):
     """The ticket list's filters; takes the same dict from a query string or an API call."""
 
-    q = django_filters.CharFilter(method="filter_search", label="搜索")
+    q = django_filters.CharFilter(method="filter_search", label=_("搜索"))
     # One status, "open", or several separated by commas (the API's ?status=dispatched,contacted).
-    status = django_filters.CharFilter(method="filter_status", label="状态", widget=forms.Select(
-        choices=[("", "全部"), ("open", "在办(未办结)")] + list(Status.choices)))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label="渠道", empty_label="全部")
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label="类型", empty_label="全部")
+    status = django_filters.CharFilter(method="filter_status", label=_("状态"), widget=forms.Select(
+        choices=[("", _("全部")), ("open", _("在办(未办结)"))] + list(Status.choices)))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"), empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("类型"), empty_label=_("全部"))
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"),
-                                                method="filter_category", label="分类", empty_label="全部")
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="承办单位",
-                                            empty_label="全部")
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label="级别", empty_label="全部")
-    received_from = django_filters.DateFilter(method="filter_from", label="受理日期自", validators=DATE_VALIDATORS,
+                                                method="filter_category", label=_("分类"), empty_label=_("全部"))
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label=_("承办单位"),
+                                            empty_label=_("全部"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("级别"), empty_label=_("全部"))
+    received_from = django_filters.DateFilter(method="filter_from", label=_("受理日期自"), validators=DATE_VALIDATORS,
                                               widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = django_filters.DateFilter(method="filter_to", label="至", validators=DATE_VALIDATORS,
+    received_to = django_filters.DateFilter(method="filter_to", label=_("至"), validators=DATE_VALIDATORS,
                                             widget=forms.DateInput(attrs={"type": "date"}))
-    clock = django_filters.ChoiceFilter(choices=CLOCK_FILTERS, method="filter_clock", label="时限",
-                                        empty_label="全部")
+    clock = django_filters.ChoiceFilter(choices=CLOCK_FILTERS, method="filter_clock", label=_("时限"),
+                                        empty_label=_("全部"))
 
     class Meta:
         model = Ticket

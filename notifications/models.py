@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ChoiceLabels
@@ -13,6 +14,9 @@ class Notification(ChoiceLabels, models.Model):
                                related_name="+")
     kind = models.CharField(max_length=32)
     message = models.CharField(_("内容"), max_length=300)
+    # The msgid and parameters of a `services.Notice`: `text` renders them in the reader's language.
+    template = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -23,6 +27,18 @@ class Notification(ChoiceLabels, models.Model):
         indexes = [models.Index(fields=["user", "-created_at"], name="notification_user"),
                    models.Index(fields=["user"], name="notification_unread",
                                 condition=Q(read_at__isnull=True))]
+
+    @property
+    def text(self) -> str:
+        """The notice in the active language; string parameters that are msgids (a clock's or an order's
+        name) are translated too, the rest (numbers, dates, people's words) stay as they are."""
+        if not self.template:
+            return self.message
+        try:
+            return gettext(self.template) % {k: gettext(v) if isinstance(v, str) and v else v
+                                             for k, v in self.params.items()}
+        except (KeyError, TypeError, ValueError):  # a msgid whose placeholders changed since
+            return self.message
 
 
 class OutboxMessage(models.Model):

@@ -28,11 +28,12 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False
     for users, ticket, kind, message in items:
         unique = [u for u in {u.pk: u for u in users if u is not None and u.is_active}.values()]
         for u in unique:
-            rows.append((u.pk, ticket.pk if ticket else None, kind, message[:300], now))
+            rows.append((u.pk, ticket.pk if ticket else None, kind, message[:300],
+                         getattr(message, "template", ""), getattr(message, "params", {}), now))
             by_user.setdefault(u.pk, (u, []))[1].append((ticket, message))
     if not rows:
         return 0
-    insert_rows(Notification, ["user", "ticket", "kind", "message", "created_at"], rows)
+    insert_rows(Notification, ["user", "ticket", "kind", "message", "template", "params", "created_at"], rows)
     outbox = []
     for user, messages in by_user.values():
         if len(messages) == 1:

@@ -17,19 +17,20 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, Extract
+from django.utils.translation import gettext_lazy as _
 
 from .models import OutageCall, OutageEvent, OutageKind
 
 DEFINITIONS = {
-    "outage_count": "停电事件数：统计期内开始(按停电开始时间 start_at)、责任单位在所选单位及下级单位的停电事件数，"
-                    "分计划检修、临时检修、故障停电、欠费停电。",
-    "planned_notice_share": "计划停电提前公告率 = 统计期内开始的计划检修停电中，录入(公告)时间距停电开始不少于"
-                            "规定天数(业务参数 outage_notice_days，默认 7 天)的数量 ÷ 计划检修停电数。",
-    "median_info_delay": "故障停电信息报送时长(中位数，分钟) = 统计期内开始的故障停电，从停电开始到停电信息录入"
-                         "(或配网系统推送)系统的时长的中位数；“两个5分钟”要求 5 分钟内。",
-    "median_notice_delay": "故障停电客户通知时长(中位数，分钟) = 统计期内开始、已记录客户通知时间的故障停电，"
-                           "从停电开始到停电信息发送至受影响客户的时长的中位数。",
-    "calls_per_event": "每次停电来电数 = 统计期内开始的停电事件关联的停电咨询工单数 ÷ 停电事件数。",
+    "outage_count": _("停电事件数：统计期内开始(按停电开始时间 start_at)、责任单位在所选单位及下级单位的停电事件数，"
+                    "分计划检修、临时检修、故障停电、欠费停电。"),
+    "planned_notice_share": _("计划停电提前公告率 = 统计期内开始的计划检修停电中，录入(公告)时间距停电开始不少于"
+                            "规定天数(业务参数 outage_notice_days，默认 7 天)的数量 ÷ 计划检修停电数。"),
+    "median_info_delay": _("故障停电信息报送时长(中位数，分钟) = 统计期内开始的故障停电，从停电开始到停电信息录入"
+                         "(或配网系统推送)系统的时长的中位数；“两个5分钟”要求 5 分钟内。"),
+    "median_notice_delay": _("故障停电客户通知时长(中位数，分钟) = 统计期内开始、已记录客户通知时间的故障停电，"
+                           "从停电开始到停电信息发送至受影响客户的时长的中位数。"),
+    "calls_per_event": _("每次停电来电数 = 统计期内开始的停电事件关联的停电咨询工单数 ÷ 停电事件数。"),
 }
 
 
@@ -82,5 +83,5 @@ def outage_figures(scope, period) -> dict:
         "median_notice_delay": _minutes(row["notice"]),
         "calls": row["calls"],
         "calls_per_event": round(row["calls"] / total, 2) if total else None,
-        "definitions": DEFINITIONS,
+        "definitions": {key: str(text) for key, text in DEFINITIONS.items()},
     }

@@ -67,7 +67,7 @@ class ReportBulletinApi(ApiView):
         return Response({
             "period": {"month": period.key, "label": period.label},
             "unit": {"code": scope.unit.code, "name": scope.unit.name},
-            "definition": figures.DEFINITIONS["bulletin"],
+            "definition": str(figures.DEFINITIONS["bulletin"]),
             "figures": figures.shared_headline(scope, period)["figures"],
             "groups": [{
                 "unit": {"code": g["code"], "name": g["name"]} if g["code"] else None,

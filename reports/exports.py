@@ -10,13 +10,14 @@ from io import BytesIO
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from complaints.models import Callback, Channel, Kind, Severity, SlaState, Status, Ticket
+from complaints.models import Callback, Ticket
 from complaints.policy import customer_view
 from core.choices import labels
 
@@ -35,17 +36,6 @@ def cell_value(value):
     return value
 
 
-def _document_labels(choices) -> dict[str, str]:
-    """Labels in the language of the export files, whose headers are Chinese."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return labels(choices)
-
-
-_CHANNELS, _KINDS, _STATUSES = _document_labels(Channel), _document_labels(Kind), _document_labels(Status)
-_SEVERITIES, _SLA = _document_labels(Severity), _document_labels(SlaState)
-_CALLBACK = _document_labels(Callback.Result)
-
-
 def export_threshold() -> int:
     return int(getattr(settings, "REPORTS_EXPORT_ASYNC_THRESHOLD", 5000))
 
@@ -55,24 +45,32 @@ def local_minute(value) -> str:
 
 
 def _yes_no(value) -> str:
-    return "" if value is None else ("是" if value else "否")
+    return "" if value is None else (gettext("是") if value else gettext("否"))
 
 
-TICKET_HEADERS = ["工单编号", "受理时间", "渠道", "类型", "分类", "级别", "状态", "时限状态", "受理单位", "承办单位",
-                  "承办人", "客户姓名", "联系电话", "户号", "地址", "诉求内容", "是否重复投诉", "是否属实", "是否有责",
-                  "回访结果", "派发时间", "首次联系时间", "答复时间", "办结时间"]
+# Headers and labels are in the language of whoever asked for the file (a background job runs in the
+# language recorded on it, reports.tasks.run_export).
+_ = gettext_lazy
+TICKET_HEADERS = [_("工单编号"), _("受理时间"), _("渠道"), _("类型"), _("分类"), _("级别"), _("状态"), _("时限状态"),
+                  _("受理单位"), _("承办单位"), _("承办人"), _("客户姓名"), _("联系电话"), _("户号"), _("地址"),
+                  _("诉求内容"), _("是否重复投诉"), _("是否属实"), _("是否有责"), _("回访结果"), _("派发时间"),
+                  _("首次联系时间"), _("答复时间"), _("办结时间")]
+
+
+def _headers(headers) -> list[str]:
+    return [str(h) for h in headers]
 
 
 def ticket_row(user, t: Ticket) -> list:
     customer = customer_view(user, t)  # masks the phone; hides a report's complainant
-    return [t.number, local_minute(t.received_at), _CHANNELS.get(t.channel, t.channel), _KINDS.get(t.kind, t.kind),
-            str(t.category) if t.category_id else "", _SEVERITIES.get(t.severity, t.severity),
-            _STATUSES.get(t.status, t.status), _SLA.get(t.sla_state, t.sla_state),
+    return [t.number, local_minute(t.received_at), t.get_channel_display(), t.get_kind_display(),
+            str(t.category) if t.category_id else "", t.get_severity_display(),
+            t.get_status_display(), t.get_sla_state_display(),
             t.intake_unit.name if t.intake_unit_id else "", t.unit.name if t.unit_id else "",
             (t.handler.get_full_name() or t.handler.username) if t.handler_id else "",
             customer["name"], customer["phone"], customer["account_no"], customer["address"], t.description,
             _yes_no(t.is_repeat), _yes_no(t.substantiated), _yes_no(t.at_fault),
-            _CALLBACK.get(t.callback_result, t.callback_result), local_minute(t.dispatched_at),
+            labels(Callback.Result).get(t.callback_result, t.callback_result), local_minute(t.dispatched_at),
             local_minute(t.first_contact_at), local_minute(t.replied_at), local_minute(t.closed_at)]
 
 
@@ -89,7 +87,7 @@ class _Echo:
 def csv_stream(user, qs: QuerySet) -> Iterator[str]:
     """CSV lines for StreamingHttpResponse, starting with a UTF-8 BOM so Excel reads Chinese."""
     writer = csv.writer(_Echo())
-    yield CSV_BOM + writer.writerow(TICKET_HEADERS)
+    yield CSV_BOM + writer.writerow(_headers(TICKET_HEADERS))
     for row in ticket_rows(user, qs):
         yield writer.writerow(row)
 
@@ -110,7 +108,7 @@ def tickets_xlsx(user, qs: QuerySet, target=None, progress=None) -> tuple[bytes 
     """The ticket list as a workbook (write-only: constant memory). Writes to `target` (a path)
     or returns the bytes."""
     wb = Workbook(write_only=True)
-    n = _sheet(wb, "工单清单", TICKET_HEADERS, ticket_rows(user, qs), progress)
+    n = _sheet(wb, gettext("工单清单"), _headers(TICKET_HEADERS), ticket_rows(user, qs), progress)
     if target is not None:
         wb.save(target)
         return None, n
@@ -124,7 +122,7 @@ def tickets_csv_file(user, qs: QuerySet, target, progress=None) -> int:
     with open(target, "w", encoding="utf-8", newline="") as fh:
         fh.write(CSV_BOM)
         writer = csv.writer(fh)
-        writer.writerow(TICKET_HEADERS)
+        writer.writerow(_headers(TICKET_HEADERS))
         for row in ticket_rows(user, qs):
             writer.writerow(row)
             n += 1
@@ -143,8 +141,9 @@ def export_path(extension: str) -> tuple[str, str]:
 
 # --- the bulletin workbook ------------------------------------------------------------------
 
-BULLETIN_HEADERS = ["序号", "承办单位", "工单编号", "受理时间", "渠道", "投诉分类", "诉求内容", "派发时间", "答复时间",
-                    "归档时间", "原因", "是否有责", "责任单位", "责任人", "考核意见", "处理措施"]
+BULLETIN_HEADERS = [_("序号"), _("承办单位"), _("工单编号"), _("受理时间"), _("渠道"), _("投诉分类"), _("诉求内容"),
+                    _("派发时间"), _("答复时间"), _("归档时间"), _("原因"), _("是否有责"), _("责任单位"), _("责任人"),
+                    _("考核意见"), _("处理措施")]
 
 
 def bulletin_rows(groups) -> Iterator[list]:
@@ -171,25 +170,25 @@ def bulletin_xlsx(title: str, figures: list[dict], groups) -> bytes:
     """The bulletin as a workbook. Write-only mode streams the rows, and the long-text columns share
     one wrap style: per-cell styling of a normal workbook was most of the time at thousands of rows."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("投诉事件通报")
+    ws = wb.create_sheet(gettext("投诉事件通报"))
     for index, width in enumerate(BULLETIN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.append([_styled(ws, cell_value(title), font=Font(bold=True, size=14))])
     bold = Font(bold=True)
-    ws.append([_styled(ws, header, font=bold) for header in BULLETIN_HEADERS])
+    ws.append([_styled(ws, header, font=bold) for header in _headers(BULLETIN_HEADERS)])
     # One style array shared by every wrapped cell: assigning a style per cell costs more than the cell.
     wrap = _styled(ws, None, alignment=Alignment(wrap_text=True, vertical="top"))._style
     for row in bulletin_rows(groups):
         ws.append([None if value == "" else  # an empty cell is not written at all
                    Cell(ws, row=1, column=1, value=value, style_array=wrap) if i in BULLETIN_WRAPPED else value
                    for i, value in enumerate(row)])
-    summary = wb.create_sheet("本月指标")
+    summary = wb.create_sheet(gettext("本月指标"))
     summary.column_dimensions["A"].width = 16
     summary.column_dimensions["E"].width = 80
-    summary.append(["指标", "本期", "上月", "上年同月", "口径"])
+    summary.append([gettext("指标"), gettext("本期"), gettext("上月"), gettext("上年同月"), gettext("口径")])
     for f in figures:
-        summary.append([f["label"], _fmt(f, f["value"]), _fmt(f, f["previous"]), _fmt(f, f["last_year"]),
-                        f["definition"]])
+        summary.append([str(f["label"]), _fmt(f, f["value"]), _fmt(f, f["previous"]), _fmt(f, f["last_year"]),
+                        str(f["definition"])])
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

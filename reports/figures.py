@@ -16,7 +16,8 @@ from django.db.models.functions import Substr, TruncDay, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from accounts.scoping import scope_unit, sees_everything
@@ -30,60 +31,63 @@ SEGMENT = 7  # one materialised-path segment: six digits and a dot ("000012.")
 TREND_MONTHS = 12
 BREACH_LIST_LIMIT = 20
 AGE_BUCKETS = [  # (label, youngest age in days, oldest age in days or None), age = today - received date
-    ("当天", 0, 0), ("1–2天", 1, 2), ("3–6天", 3, 6), ("7–14天", 7, 14), ("15–29天", 15, 29), ("30天及以上", 30, None)]
+    (_("当天"), 0, 0), (_("1–2天"), 1, 2), (_("3–6天"), 3, 6), (_("7–14天"), 7, 14), (_("15–29天"), 15, 29),
+    (_("30天及以上"), 30, None)]
 CLOCK_STATES = labelled(RUNNING, WARNING, BREACHED, NONE)
 
-DEFINITIONS: dict[str, str] = {
-    "volume": "统计期内受理的全部工单数(按受理时间 received_at 计，含各类型、含已撤诉)。",
-    "complaint_requests": "投诉类诉求：统计期内受理的全部投诉工单数(类型=投诉，不论是否属实、是否有责；"
-                          "不含举报、意见、咨询等)。",
-    "complaints": "投诉(有责投诉)：统计期内受理、答复“属实”且认定“有责”的投诉工单数；未核实、不属实或无责的"
-                  "不统计为投诉(投诉量、百万客户投诉率和考核均按此口径)。",
-    "regulator_12398": "统计期内受理的 12398 能源监管热线转办工单数(渠道=12398，各类型均计)。",
-    "substantiated": "统计期内受理、承办单位答复“属实”的投诉工单数。",
-    "at_fault": "有责投诉：同“投诉(有责投诉)”(不属实的工单不能认定有责)。",
-    "repeat_rate": "重复投诉率 = 统计期内受理的重复投诉(受理时识别为同一客户同一分类窗口期内再次投诉) ÷ 投诉类诉求数。",
-    "first_contact_rate": "及时联系率 = 首次联系计时“按时完成”数 ÷ (“按时完成”+“超时”)数；"
-                          "计时属于统计期内受理的工单，仍在计时中的和已取消的不计；重新派发产生的新计时单独计入。",
-    "on_time_resolution_rate": "按时办结率 = 处理答复计时“按时完成”数 ÷ (“按时完成”+“超时”)数；"
-                               "口径同及时联系率(统计期内受理的工单，计时中和已取消的不计)；答复被审核退回的，"
-                               "按最终答复是否在期限内判定。",
-    "regulator_reply_rate": "12398按时答复率 = 12398答复计时(自收到转办单起，或转办单要求的更早时限)“按时完成”数 ÷ "
-                            "(“按时完成”+“超时”)数；与按时办结率分开统计。",
-    "first_time_resolution_rate": "投诉一次解决率 = 已归档且从未因回访不满意重新派发的投诉 ÷ 已归档的投诉；"
-                                  "工单为统计期内受理，已撤诉的不计。",
-    "first_call_resolution_rate": "咨询一次办结率(首问解决率) = 统计期内受理的咨询工单中，受理时当场办结(直接办结，"
-                                  "含按知识库答复、按停电信息答复；从未派发)的数量 ÷ 统计期内受理的咨询工单数；"
-                                  "其中按知识库答复办结的单列为“知识库答复”数。",
-    "satisfaction_rate": "回访满意率 = 回访结果“满意”次数 ÷ (“满意”+“不满意”)次数；“未联系上”的回访不计入分子分母；"
-                         "按回访记录计(同一工单多次回访各计一次)，工单为统计期内受理。",
-    "per_million": "百万客户投诉率 = 统计期内受理的投诉(有责投诉)数 ÷ 所选单位及下级单位客户数之和 × 1,000,000。",
-    "mom": "环比 = (本期 − 上月同口径) ÷ 上月；比率类指标给出百分点差。上月为 0 时不计算。",
-    "yoy": "同比 = (本期 − 上年同月同口径) ÷ 上年同月。上年同月为 0 时不计算。",
-    "trend": "近 12 个月每月受理量、投诉类诉求量、12398 转办量(按受理时间所在自然月)。",
-    "daily": "统计期内每日受理量与投诉类诉求量(按受理日期)。",
-    "by_channel": "统计期内受理工单按受理渠道分布。",
-    "by_kind": "统计期内受理工单按工单类型分布。",
-    "by_category": "统计期内受理工单按投诉分类(大类及小类)分布；未分类的单列。",
-    "by_unit": "统计期内受理工单按承办单位汇总到所选单位的直属下级单位(含其全部下级)；"
-               "尚未派发的工单计入“未派发”，直接由所选单位本级承办的计入“本级”。",
-    "ranking": "下级单位排名：按投诉(有责投诉)数降序，其次属实投诉数、投诉类诉求数；百万客户投诉率按该单位及其下级"
-               "客户数计算。",
-    "open_by_age": "当前(实时，不受统计期限制)未办结工单按受理日期距今天数分布；未办结 = 状态不是“已归档”“已撤诉”。",
-    "open_by_clock": "当前未办结工单按最差计时状态分布：超时 = 有计时已超过期限；预警 = 进入预警期；"
-                     "正常 = 计时中未预警；无计时 = 没有正在进行的计时(实时，不受统计期限制)。",
-    "breaches_by_unit": "当前处于超时状态的工单按承办单位(汇总到直属下级单位)分布(实时，不受统计期限制)。",
-    "breach_list": "当前处于超时状态的工单，按最近到期时间由近及远列出前 20 件(实时)。",
-    "bulletin": "投诉事件通报：统计月内受理、答复“属实”的投诉工单，按承办单位分组，列出处理经过、原因、"
-                "责任认定、考核意见和整改措施。",
+DEFINITIONS: dict[str, str] = {  # lazy: each reader's language
+    "volume": _("统计期内受理的全部工单数(按受理时间 received_at 计，含各类型、含已撤诉)。"),
+    "complaint_requests": _("投诉类诉求：统计期内受理的全部投诉工单数(类型=投诉，不论是否属实、是否有责；不含举报、"
+                            "意见、咨询等)。"),
+    "complaints": _("投诉(有责投诉)：统计期内受理、答复“属实”且认定“有责”的投诉工单数；未核实、不属实或无责的不统计"
+                    "为投诉(投诉量、百万客户投诉率和考核均按此口径)。"),
+    "regulator_12398": _("统计期内受理的 12398 能源监管热线转办工单数(渠道=12398，各类型均计)。"),
+    "substantiated": _("统计期内受理、承办单位答复“属实”的投诉工单数。"),
+    "at_fault": _("有责投诉：同“投诉(有责投诉)”(不属实的工单不能认定有责)。"),
+    "repeat_rate": _("重复投诉率 = 统计期内受理的重复投诉(受理时识别为同一客户同一分类窗口期内再次投诉) ÷ 投诉类诉"
+                     "求数。"),
+    "first_contact_rate": _("及时联系率 = 首次联系计时“按时完成”数 ÷ (“按时完成”+“超时”)数；计时属于统计期内受理的"
+                            "工单，仍在计时中的和已取消的不计；重新派发产生的新计时单独计入。"),
+    "on_time_resolution_rate": _("按时办结率 = 处理答复计时“按时完成”数 ÷ (“按时完成”+“超时”)数；口径同及时联系率("
+                                 "统计期内受理的工单，计时中和已取消的不计)；答复被审核退回的，按最终答复是否在期限"
+                                 "内判定。"),
+    "regulator_reply_rate": _("12398按时答复率 = 12398答复计时(自收到转办单起，或转办单要求的更早时限)“按时完成”数 "
+                              "÷ (“按时完成”+“超时”)数；与按时办结率分开统计。"),
+    "first_time_resolution_rate": _("投诉一次解决率 = 已归档且从未因回访不满意重新派发的投诉 ÷ 已归档的投诉；工单为"
+                                    "统计期内受理，已撤诉的不计。"),
+    "first_call_resolution_rate": _("咨询一次办结率(首问解决率) = 统计期内受理的咨询工单中，受理时当场办结(直接办结"
+                                    "，含按知识库答复、按停电信息答复；从未派发)的数量 ÷ 统计期内受理的咨询工单数；"
+                                    "其中按知识库答复办结的单列为“知识库答复”数。"),
+    "satisfaction_rate": _("回访满意率 = 回访结果“满意”次数 ÷ (“满意”+“不满意”)次数；“未联系上”的回访不计入分子分母"
+                           "；按回访记录计(同一工单多次回访各计一次)，工单为统计期内受理。"),
+    "per_million": _("百万客户投诉率 = 统计期内受理的投诉(有责投诉)数 ÷ 所选单位及下级单位客户数之和 × 1,000,000。"),
+    "mom": _("环比 = (本期 − 上月同口径) ÷ 上月；比率类指标给出百分点差。上月为 0 时不计算。"),
+    "yoy": _("同比 = (本期 − 上年同月同口径) ÷ 上年同月。上年同月为 0 时不计算。"),
+    "trend": _("近 12 个月每月受理量、投诉类诉求量、12398 转办量(按受理时间所在自然月)。"),
+    "daily": _("统计期内每日受理量与投诉类诉求量(按受理日期)。"),
+    "by_channel": _("统计期内受理工单按受理渠道分布。"),
+    "by_kind": _("统计期内受理工单按工单类型分布。"),
+    "by_category": _("统计期内受理工单按投诉分类(大类及小类)分布；未分类的单列。"),
+    "by_unit": _("统计期内受理工单按承办单位汇总到所选单位的直属下级单位(含其全部下级)；尚未派发的工单计入“未派发”"
+                 "，直接由所选单位本级承办的计入“本级”。"),
+    "ranking": _("下级单位排名：按投诉(有责投诉)数降序，其次属实投诉数、投诉类诉求数；百万客户投诉率按该单位及其下"
+                 "级客户数计算。"),
+    "open_by_age": _("当前(实时，不受统计期限制)未办结工单按受理日期距今天数分布；未办结 = 状态不是“已归档”“已撤诉”"
+                     "。"),
+    "open_by_clock": _("当前未办结工单按最差计时状态分布：超时 = 有计时已超过期限；预警 = 进入预警期；正常 = 计时中"
+                       "未预警；无计时 = 没有正在进行的计时(实时，不受统计期限制)。"),
+    "breaches_by_unit": _("当前处于超时状态的工单按承办单位(汇总到直属下级单位)分布(实时，不受统计期限制)。"),
+    "breach_list": _("当前处于超时状态的工单，按最近到期时间由近及远列出前 20 件(实时)。"),
+    "bulletin": _("投诉事件通报：统计月内受理、答复“属实”的投诉工单，按承办单位分组，列出处理经过、原因、责任认定、"
+                  "考核意见和整改措施。"),
 }
 LABELS = {
-    "volume": "受理量", "complaint_requests": "投诉类诉求", "complaints": "投诉(有责投诉)",
-    "regulator_12398": "12398转办量", "substantiated": "属实投诉", "at_fault": "有责投诉",
-    "regulator_reply_rate": "12398按时答复率", "repeat_rate": "重复投诉率", "first_contact_rate": "及时联系率",
-    "on_time_resolution_rate": "按时办结率", "first_time_resolution_rate": "投诉一次解决率",
-    "satisfaction_rate": "回访满意率", "per_million": "百万客户投诉率",
-    "first_call_resolution_rate": "咨询一次办结率",
+    "volume": _("受理量"), "complaint_requests": _("投诉类诉求"), "complaints": _("投诉(有责投诉)"),
+    "regulator_12398": _("12398转办量"), "substantiated": _("属实投诉"), "at_fault": _("有责投诉"),
+    "regulator_reply_rate": _("12398按时答复率"), "repeat_rate": _("重复投诉率"), "first_contact_rate": _("及时联系率"),
+    "on_time_resolution_rate": _("按时办结率"), "first_time_resolution_rate": _("投诉一次解决率"),
+    "satisfaction_rate": _("回访满意率"), "per_million": _("百万客户投诉率"),
+    "first_call_resolution_rate": _("咨询一次办结率"),
 }
 
 
@@ -140,7 +144,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return gettext("%(year)s年%(month)s月") % {"year": self.year, "month": self.month}
 
     def shift(self, months: int) -> Period:
         return Period(*_add_months(self.year, self.month, months))
@@ -387,20 +391,21 @@ def headline(scope: Scope, period: Period) -> dict:
     cur, prev, ly = values("current"), values("previous"), values("last_year")
     figures = []
     for key in ("volume", "complaint_requests", "complaints", "substantiated", "regulator_12398"):
-        figures.append({"key": key, "label": LABELS[key], "value": cur[key], "unit": "件",
+        figures.append({"key": key, "label": str(LABELS[key]), "value": cur[key], "unit": "件",
                         "previous": prev[key], "last_year": ly[key],
                         "mom": _change(cur[key], prev[key]), "yoy": _change(cur[key], ly[key]),
-                        "definition": DEFINITIONS[key]})
+                        "definition": str(DEFINITIONS[key])})
     for key in ("first_contact_rate", "on_time_resolution_rate", "regulator_reply_rate", "first_time_resolution_rate",
                 "satisfaction_rate", "repeat_rate", "first_call_resolution_rate"):
-        figures.append({"key": key, "label": LABELS[key], "value": cur[key], "unit": "%",
+        figures.append({"key": key, "label": str(LABELS[key]), "value": cur[key], "unit": "%",
                         "previous": prev[key], "last_year": ly[key],
                         "mom_points": _points(cur[key], prev[key]), "yoy_points": _points(cur[key], ly[key]),
-                        "definition": DEFINITIONS[key]})
-    figures.append({"key": "per_million", "label": LABELS["per_million"], "value": cur["per_million"],
+                        "definition": str(DEFINITIONS[key])})
+    figures.append({"key": "per_million", "label": str(LABELS["per_million"]), "value": cur["per_million"],
                     "unit": "件/百万户", "previous": prev["per_million"], "last_year": ly["per_million"],
                     "mom": _change(cur["per_million"], prev["per_million"]),
-                    "yoy": _change(cur["per_million"], ly["per_million"]), "definition": DEFINITIONS["per_million"]})
+                    "yoy": _change(cur["per_million"], ly["per_million"]),
+                    "definition": str(DEFINITIONS["per_million"])})
     return {"figures": figures, "current": cur, "previous": prev, "last_year": ly}
 
 
@@ -567,7 +572,7 @@ def open_snapshot(scope: Scope, now: datetime | None = None) -> dict:
     row = scope.tickets().filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
     by_age = []
     for i, (label, young, old) in enumerate(AGE_BUCKETS):
-        by_age.append({"label": label, "count": row[f"age{i}"],
+        by_age.append({"label": str(label), "count": row[f"age{i}"],
                        "received_from": (today - timedelta(days=old)).isoformat() if old is not None else "",
                        "received_to": (today - timedelta(days=young)).isoformat()})
     by_clock = [{"state": s, "label": str(label), "count": row[f"clock_{s}"]} for s, label in CLOCK_STATES]
@@ -658,7 +663,7 @@ def dashboard(scope: Scope, period: Period) -> dict:
         "major_pending": major_pending(scope),
         "followups": followup_figures(scope, period, now),
         "outages": _outage_figures(scope, period),
-        "definitions": DEFINITIONS,
+        "definitions": {key: str(text) for key, text in DEFINITIONS.items()},
     }
 
 

@@ -24,6 +24,7 @@ class Export(ChoiceLabels, models.Model):
                              related_name="+")
     format = models.CharField(_("格式"), max_length=4, choices=Format.choices)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    language = models.CharField(_("语言"), max_length=10, blank=True)  # the file's headers and labels
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
     progress = models.PositiveIntegerField(_("已写入行数"), default=0)
     row_count = models.PositiveIntegerField(_("总行数"), default=0)

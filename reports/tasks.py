@@ -5,8 +5,9 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.tasks import enqueue
 
@@ -36,10 +37,11 @@ def run_export(export_id: int) -> bool:
             Export.objects.filter(pk=job.pk, state=Export.State.RUNNING).update(progress=n)
 
         name, path = export_path(job.format)
-        if job.format == Export.Format.XLSX:
-            _, rows = tickets_xlsx(user, qs, target=path, progress=progress)
-        else:
-            rows = tickets_csv_file(user, qs, path, progress=progress)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            if job.format == Export.Format.XLSX:
+                _, rows = tickets_xlsx(user, qs, target=path, progress=progress)
+            else:
+                rows = tickets_csv_file(user, qs, path, progress=progress)
         Export.objects.filter(pk=job.pk, state=Export.State.RUNNING).update(
             state=Export.State.DONE, file=name, progress=rows, row_count=rows, finished_at=timezone.now())
     except Exception as exc:  # recorded on the job for the user; the worker keeps going
@@ -71,7 +73,7 @@ def export_pickup_task(limit: int = 5):
 
 def export_start(*, user, format: str, filters: dict) -> Export:
     """Record the job, then send it; if the broker is down the job waits for the pick-up."""
-    job = Export.objects.create(user=user, format=format, filters=filters)
+    job = Export.objects.create(user=user, format=format, filters=filters, language=translation.get_language() or "")
     enqueue(export_tickets_task, job.pk)
     return job
 

@@ -103,7 +103,8 @@ def bulletin_download(request):
     scope, period, summary, groups, _count = _bulletin(request)
     title = gettext("%(unit)s%(period)s投诉事件通报") % {"unit": scope.unit.name, "period": period.label}
     return xlsx_response(bulletin_xlsx(title, summary["figures"], groups),
-                         f"投诉事件通报_{scope.unit.code}_{period.key}.xlsx")
+                         gettext("投诉事件通报_%(unit)s_%(month)s.xlsx")
+                         % {"unit": scope.unit.code, "month": period.key})
 
 
 # --- ticket-list exports ------------------------------------------------------------------
@@ -129,10 +130,10 @@ def export_tickets(request, fmt: str):
     stamp = f"{timezone.localtime():%Y%m%d%H%M}"
     if fmt == Export.Format.CSV:
         response = StreamingHttpResponse(csv_stream(request.user, qs), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = attachment(f"工单导出_{stamp}.csv")
+        response["Content-Disposition"] = attachment(gettext("工单导出_%(stamp)s.csv") % {"stamp": stamp})
         return response
     content, _rows = tickets_xlsx(request.user, qs)
-    return xlsx_response(content, f"工单导出_{stamp}.xlsx")
+    return xlsx_response(content, gettext("工单导出_%(stamp)s.xlsx") % {"stamp": stamp})
 
 
 def _own_export(request, pk: int) -> Export:

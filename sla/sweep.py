@@ -11,14 +11,17 @@ The sweep never touches a ticket's workflow status."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role
 from accounts.scoping import scope_path
 from complaints.models import SlaState, SupervisionOrder, Ticket, TicketEvent
 from core.choices import labels
 from core.config import setting
+from notifications.notice import Notice
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState, SweepRun
 from sla.workcal import format_due
 
@@ -146,13 +149,17 @@ def apply_side_effects(clock_ids: list[int], *, kind: str, now: datetime, result
     people = _Recipients(crossed)
     supervisors = supervision_people() if kind == "breach" else []
     items = []
+    with translation.override(settings.LANGUAGE_CODE):  # stored as msgids: Notification.text translates them
+        clock_labels = dict(labels(ClockName))
     for c in crossed:
-        label, due = labels(ClockName).get(c.name, c.name), format_due(c.due_at)
+        label, due = clock_labels.get(c.name, c.name), format_due(c.due_at)
         if kind == "breach":
-            message = f"工单 {c.number}「{label}」已超时（时限 {due}）"
+            message = Notice(gettext_noop("工单 %(number)s「%(clock)s」已超时（时限 %(due)s）"), number=c.number,
+                             clock=label, due=due)
             users = people.for_clock(c) + supervisors
         else:
-            message = f"工单 {c.number}「{label}」时限预警，将于 {due} 到期"
+            message = Notice(gettext_noop("工单 %(number)s「%(clock)s」时限预警，将于 %(due)s 到期"), number=c.number,
+                             clock=label, due=due)
             users = people.for_clock(c)
         items.append((users, c, f"sla_{kind}", message))
     result.notifications += notify_many(items)

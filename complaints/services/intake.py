@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Unit
@@ -30,6 +30,7 @@ from complaints.models import (
 )
 from core.config import setting
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from notifications.notice import Notice
 from risk.services import risk_after_action
 from sla.models import Clock
 from sla.services import clocks_for_new_ticket
@@ -372,5 +373,7 @@ def _notify_major(tickets: list[Ticket]) -> None:
 
     people = supervision_people()
     minutes = setting("major_report_minutes")
-    notify_many([(people, t, "major", f"重大工单 {t.number}：{t.description[:80]}，请{minutes}分钟内报送重大事件快报")
+    notify_many([(people, t, "major", Notice(gettext_noop("重大工单 %(number)s：%(text)s，"
+                                                          "请%(minutes)s分钟内报送重大事件快报"),
+                                             number=t.number, text=t.description[:80], minutes=minutes))
                  for t in tickets])

@@ -14,13 +14,14 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, Unit, UnitKind
 from accounts.scoping import visible_unit_ids
 from complaints.models import Attachment, InvestigationTask, Kind, Status, Ticket, TicketEvent
 from complaints.policy import holds, mask_phone
 from core.errors import Conflict, NotFound, ValidationFailed
+from notifications.notice import Notice
 from notifications.services import unit_people
 
 from .workflow import _require, checked_upload, store_upload, ticket_action
@@ -76,8 +77,9 @@ def investigation_issue(*, ticket, actor, unit: Unit | None, matter: str, due_at
 
         # No ticket on the notification: the report's number is what the unit must not learn.
         notify(users=_unit_recipients(unit), ticket=None, kind="investigation_task",
-               message=gettext("纪检监察部门下发调查任务（任务 %(id)s），请于 %(due)s 前在「调查任务」中答复")
-               % {"id": task.pk, "due": format_due(timezone.localtime(due_at))})
+               message=Notice(gettext_noop("纪检监察部门下发调查任务（任务 %(id)s），"
+                                           "请于 %(due)s 前在「调查任务」中答复"),
+                              id=task.pk, due=format_due(timezone.localtime(due_at))))
         return None, matter, {"task": task.pk, "unit": unit.code, "due_at": due_at.isoformat()}
 
     return ticket_action(ticket=ticket, actor=actor, action="investigate", change=change,
@@ -141,8 +143,8 @@ def investigation_answer(*, task_id, actor, findings: str, files=()) -> Investig
 
         office = unit_people(report.owner_unit, Role.DISCIPLINE) + ([task.issued_by] if task.issued_by_id else [])
         notify(users=office, ticket=report, kind="investigation_answered",
-               message=gettext("举报 %(number)s 的调查任务已由 %(unit)s 答复")
-               % {"number": report.number, "unit": task.unit.name})
+               message=Notice(gettext_noop("举报 %(number)s 的调查任务已由 %(unit)s 答复"), number=report.number,
+                              unit=task.unit.name))
     return task
 
 

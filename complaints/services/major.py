@@ -2,11 +2,12 @@
 summary, each sent to the superior unit's supervision office and each stopping its clock."""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, Unit
 from complaints.models import MajorReport, Ticket
 from core.errors import Conflict, ValidationFailed
+from notifications.notice import Notice
 
 from .workflow import ticket_action
 
@@ -54,7 +55,8 @@ def major_report_submit(*, ticket, actor, kind: str, what: str, place: str = "",
         from notifications.services import notify
 
         notify(users=people, ticket=t, kind=f"major_{kind}",
-               message=f"重大工单 {t.number} {report.get_kind_display()}：{what}"[:300])
+               message=Notice(gettext_noop("重大工单 %(number)s %(report)s：%(what)s"), number=t.number,
+                              report=MajorReport.ReportKind(kind).label, what=what[:250]))
         return CLOCK_EVENT[kind], what[:200], {"kind": kind, "sent_to": office.code if office else None}
 
     action = "major_report" if kind == MajorReport.ReportKind.FLASH else "major_summary"

@@ -4,10 +4,11 @@ unit must do before its reply is accepted."""
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from complaints.models import Channel, Kind, OnsiteInvestigation, Ticket
 from core.errors import Conflict, ValidationFailed
+from notifications.notice import Notice
 
 from .workflow import _act, _notify_unit, _require, checked_upload, store_upload
 
@@ -45,8 +46,8 @@ def ticket_request_onsite(*, ticket, actor, reason: str, expected_version=None) 
         if t.onsite_required:
             raise Conflict(gettext("该工单已需现场调查"), code="invalid_transition")
         t.onsite_required = True
-        _notify_unit(t, "onsite_requested", gettext("工单 %(number)s 需现场调查：%(reason)s")
-                     % {"number": t.number, "reason": reason[:100]})
+        _notify_unit(t, "onsite_requested", Notice(gettext_noop("工单 %(number)s 需现场调查：%(reason)s"),
+                                                     number=t.number, reason=reason[:100]))
         return None, reason, {}
 
     return _act(ticket=ticket, actor=actor, action="request_onsite", change=change,

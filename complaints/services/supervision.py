@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, Unit
 from complaints.models import SupervisionOrder, Ticket, TicketEvent
 from core.config import setting
 from core.errors import Conflict, ValidationFailed
+from notifications.notice import Notice
 
 from .workflow import ticket_action
 
@@ -51,7 +52,8 @@ def supervision_reply(*, ticket, actor, order_id: int, text: str, expected_versi
         from notifications.services import notify, supervision_people
 
         notify(users=supervision_people(), ticket=t, kind="supervision_replied",
-               message=f"工单 {t.number} 的{order.get_kind_display()}已答复：{text}"[:300])
+               message=Notice(gettext_noop("工单 %(number)s 的%(order)s已答复：%(text)s"), number=t.number,
+                              order=SupervisionOrder.OrderKind(order.kind).label, text=text[:250]))
         return None, text, {"order": order.pk, "level": order.level}
 
     return ticket_action(ticket=ticket, actor=actor, action="order_reply", change=change,
@@ -106,7 +108,7 @@ def supervision_sweep(now: datetime | None = None, chunk: int = CHUNK) -> dict:
                 break
             SupervisionOrder.objects.filter(pk__in=[r["id"] for r in rows]).update(warned_at=now)
             _notify_rows(rows, kind="supervision_warning", level_of=lambda r: r["level"],
-                         message="工单 {number} 的督办单即将到期（{due}），请尽快答复")
+                         message=gettext_noop("工单 %(number)s 的督办单即将到期（%(due)s），请尽快答复"))
             result["warned"] += len(rows)
         if len(rows) < chunk:
             break
@@ -123,7 +125,8 @@ def supervision_sweep(now: datetime | None = None, chunk: int = CHUNK) -> dict:
                 SupervisionOrder.objects.filter(pk__in=[r["id"] for r in up]).update(
                     level=F("level") + 1, breached_at=now, due_at=due, warn_at=warn, warned_at=None)
                 _notify_rows(up, kind="supervision_escalated",
-                             message="工单 {number} 的督办单超期未答复，已升级为{level}级督办，请于 {due} 前答复",
+                             message=gettext_noop("工单 %(number)s 的督办单超期未答复，已升级为%(level)s级督办，"
+                                                  "请于 %(due)s 前答复"),
                              level_of=lambda r: r["level"] + 1, due=due)
                 _events(up, now, "order_escalated", lambda r: f"督办单超期未答复，升级为{r['level'] + 1}级督办")
                 result["escalated"] += len(up)
@@ -133,7 +136,8 @@ def supervision_sweep(now: datetime | None = None, chunk: int = CHUNK) -> dict:
 
                 office = supervision_people()
                 notify_many([(office, _Ref(r), "supervision_breached",
-                              f"工单 {r['ticket__number']} 的{r['level']}级督办单超期未答复") for r in last])
+                              Notice(gettext_noop("工单 %(number)s 的%(level)s级督办单超期未答复"),
+                                     number=r["ticket__number"], level=r["level"])) for r in last])
                 _events(last, now, "order_breached", lambda r: f"{r['level']}级督办单超期未答复")
                 result["breached"] += len(last)
         if len(rows) < chunk:
@@ -172,8 +176,8 @@ def _notify_rows(rows, *, kind: str, message: str, level_of, due: datetime | Non
                                                 groups__name=Role.UNIT_MANAGER).distinct():
         managers.setdefault(user.unit_id, []).append(user)
     notify_many([(managers.get(targets[r["id"]], []), _Ref(r), kind,
-                  message.format(number=r["ticket__number"], level=level_of(r),
-                                 due=format_due(timezone.localtime(due or r["due_at"])))) for r in rows])
+                  Notice(message, number=r["ticket__number"], level=level_of(r),
+                         due=format_due(timezone.localtime(due or r["due_at"])))) for r in rows])
 
 
 def _events(rows, now: datetime, action: str, note) -> None:

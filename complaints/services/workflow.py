@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accounts.models import Unit, UnitKind
 from accounts.scoping import unit_visible
@@ -33,6 +33,7 @@ from complaints.permissions import ticket_scope
 from core import filecheck
 from core.config import setting
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from notifications.notice import Notice
 from risk.services import risk_after_action
 from sla.services import clock_extend, clocks_on
 
@@ -184,7 +185,7 @@ def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_versi
         t.dispatched_at = timezone.now()
         if t.service_area_id and t.service_area.unit_id == unit.pk and t.service_area.contact_id:
             t.handler_id = t.service_area.contact_id  # the village's grid contact (一人一村)
-        _notify_unit(t, "dispatched", f"新派工单 {t.number}，请在时限内联系客户")
+        _notify_unit(t, "dispatched", Notice(gettext_noop("新派工单 %(number)s，请在时限内联系客户"), number=t.number))
         return "dispatched", note, {"unit": unit.code}
 
     return _act(ticket=ticket, actor=actor, action="dispatch", change=change, expected_version=expected_version)
@@ -254,7 +255,8 @@ def ticket_review(*, ticket, actor, approved: bool, comment: str = "", expected_
             t.status, t.reviewed_at = Status.REVIEWED, timezone.now()
             return "reviewed", comment, {"approved": True}
         t.status = Status.CONTACTED  # back to the unit to reply again; its clocks run on
-        _notify_unit(t, "reply_rejected", f"工单 {t.number} 答复被退回：{comment}"[:300])
+        _notify_unit(t, "reply_rejected", Notice(gettext_noop("工单 %(number)s 答复被退回：%(comment)s"),
+                                                   number=t.number, comment=comment[:250]))
         return "reply_rejected", comment, {"approved": False}
 
     return _act(ticket=ticket, actor=actor, action="review", change=change, expected_version=expected_version)
@@ -279,7 +281,8 @@ def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_vers
 
             t.onsite_required = t.onsite_required or onsite_required_after_callback(t)
             t.callback_attempts = 0
-            _notify_unit(t, "redispatched", f"工单 {t.number} 回访不满意，已重新派发")
+            _notify_unit(t, "redispatched", Notice(gettext_noop("工单 %(number)s 回访不满意，已重新派发"),
+                                                     number=t.number))
             return "redispatched", note, {"result": result, "redispatch_count": t.redispatch_count}
         tries = setting("callback_unreachable_tries")
         if setting("archive_after_unreachable") and t.callback_attempts >= tries:
@@ -355,7 +358,8 @@ def ticket_extension_decide(*, ticket, actor, approved: bool, note: str = "", ex
         if approved:
             clock_extend(t, request.days)
         _notify_unit(t, "extension_decided",
-                     f"工单 {t.number} 延期申请{'已批准' if approved else '被驳回'}")
+                     Notice(gettext_noop("工单 %(number)s 延期申请已批准") if approved
+                            else gettext_noop("工单 %(number)s 延期申请被驳回"), number=t.number))
         return None, note, {"approved": approved, "days": request.days}
 
     return _act(ticket=ticket, actor=actor, action="extension_decision", change=change,
@@ -380,7 +384,8 @@ def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime
                                  issued_at=now)
         order._history_user = actor
         order.save()
-        _notify_unit(t, kind, f"工单 {t.number} 收到{order.get_kind_display()}：{content}"[:300])
+        _notify_unit(t, kind, Notice(gettext_noop("工单 %(number)s 收到%(order)s：%(content)s"), number=t.number,
+                                    order=SupervisionOrder.OrderKind(order.kind).label, content=content[:250]))
         return None, content, {"kind": kind, "due_at": due.isoformat()}
 
     return _act(ticket=ticket, actor=actor, action="supervise", change=change, expected_version=expected_version)
@@ -389,7 +394,8 @@ def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime
 def ticket_chase(*, ticket, actor, note: str = "", expected_version=None) -> Ticket:
     def change(t: Ticket):
         t.chase_count += 1
-        _notify_unit(t, "chased", f"客户催办工单 {t.number}(第{t.chase_count}次)")
+        _notify_unit(t, "chased", Notice(gettext_noop("客户催办工单 %(number)s(第%(n)s次)"), number=t.number,
+                                        n=t.chase_count))
         return None, note, {"chase_count": t.chase_count}
 
     return _act(ticket=ticket, actor=actor, action="chase", change=change, expected_version=expected_version)
@@ -399,7 +405,7 @@ def ticket_add_info(*, ticket, actor, text: str, expected_version=None) -> Ticke
     _require(text, "text", gettext("请填写补充内容"))
 
     def change(t: Ticket):
-        _notify_unit(t, "info_added", f"客户补充了工单 {t.number} 的诉求")
+        _notify_unit(t, "info_added", Notice(gettext_noop("客户补充了工单 %(number)s 的诉求"), number=t.number))
         return None, text, {}
 
     return _act(ticket=ticket, actor=actor, action="add_info", change=change, expected_version=expected_version)

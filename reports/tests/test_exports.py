@@ -1,16 +1,29 @@
 """Ticket-list exports: CSV and Excel with the list's filters, masking, and the background job."""
 import csv
 import io
+import re
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from complaints.models import Channel, Status
 from complaints.services import ticket_dispatch
+from reports.exports import TICKET_HEADERS
 from reports.models import Export
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    # An English request leaves English active in this thread; later tests expect Chinese.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -125,3 +138,39 @@ def test_export_task_end_to_end_csv(tickets, users):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert {r[0] for r in rows[1:]} == {tickets["a"].number}  # the report on GS-A1-1 is not the unit's to see
     assert "13987654321" not in text and "李四" not in text
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _in_english(text) -> str:
+    with translation.override("en"):
+        return gettext(str(text))
+
+
+def test_excel_export_in_the_users_language(tickets, client, users):
+    """Headers, sheet name and labels follow the language the user reads the site in; customer data does not."""
+    client.force_login(users["lead"])
+    response = client.get("/reports/exports/tickets.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content))[_in_english("工单清单")]
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == [_in_english(h) for h in TICKET_HEADERS]
+    assert not any(HAN.search(h) for h in rows[0])
+    by_number = {r[0]: r for r in rows[1:]}
+    a = by_number[tickets["a"].number]
+    assert a[2] == _in_english(Channel.PHONE_95598.label) and a[6] == _in_english(Status.DISPATCHED.label)
+    assert a[11] == "张三"  # the customer's name is data
+    assert rows[0][0] != "工单编号" and a[2] != "95598电话"  # and Chinese by default (test above)
+
+
+def test_background_export_keeps_the_language_it_was_asked_in(tickets, users):
+    from reports.tasks import export_start, export_tickets_task
+
+    with translation.override("en"):
+        job = export_start(user=users["manager_a"], format="csv", filters={})
+    export_tickets_task(job.pk)  # the worker, in the default language
+    job.refresh_from_db()
+    with job.file.open("rb") as fh:
+        header = next(csv.reader(io.StringIO(fh.read().decode("utf-8").lstrip("\ufeff"))))
+    assert header == [_in_english(h) for h in TICKET_HEADERS]

@@ -143,7 +143,7 @@ def test_definitions_are_documented():
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "figures.md").read_text()
     for key, definition in figures.DEFINITIONS.items():
-        assert definition in text, key
+        assert str(definition) in text, key
 
 
 def test_month_figures_are_shared_briefly_and_the_beat_refreshes_them(db, users, make_ticket):
