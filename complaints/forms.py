@@ -354,6 +354,7 @@ class InvestigationAnswerForm(StyledForm):
 
 
 class AttachmentForm(StyledForm):
+    use_required_attribute = False  # phones may fill the camera input instead (same field name); checked on the server
     # The picker offers only what the upload check accepts (phones then show camera, gallery and files).
     file = forms.FileField(label=_("附件"), widget=forms.ClearableFileInput(attrs={
         "accept": ",".join(ext for exts in ALLOWED_UPLOAD_TYPES.values() for ext in exts)}))

@@ -118,7 +118,7 @@ def reveal_phone(request, number):
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     if request.headers.get("HX-Request"):
-        response = HttpResponse(format_html('<span class="mono" data-revealed-phone>{}</span>', phone))
+        response = HttpResponse(format_html('<a class="mono" href="tel:{}" data-revealed-phone>{}</a>', phone, phone))
         response["Cache-Control"] = "no-store"
         return response
     response = render_detail(request, ticket, revealed_phone=phone)

@@ -335,9 +335,19 @@
     }
   });
 
+  // ------------------------------------------------- (f) tap to call
+  // A form marked data-dial posts the logged phone reveal; once the number is in, dial it.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var form = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-dial")) return;
+    var link = e.detail.target && e.detail.target.querySelector('a[href^="tel:"]');
+    if (link) window.App.dial(link.href);
+  });
+
   // Small public surface for other scripts/tests.
   window.App = window.App || {};
   window.App.formatDuration = formatDuration;
   window.App.updateCountdowns = updateCountdowns;
   window.App.filterSelect = filterSelect;
+  window.App.dial = function (href) { window.location.href = href; };  // opens the phone's dialer
 })();
