@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("outages.api_urls")),
     path("", include("risk.api_urls")),
     path("", include("knowledge.api_urls")),
+    path("", include("phrases.api_urls")),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "outages",
     "risk",
     "knowledge",
+    "phrases",
 ]
 
 MIDDLEWARE = [

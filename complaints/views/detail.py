@@ -27,6 +27,8 @@ from complaints.services.investigation import investigation_targets
 from complaints.services.reveal import phone_reveal
 from core.errors import NotFound, PermissionDenied
 from outages.selectors import frequent_outage_warning
+from phrases.models import FORM_FIELDS
+from phrases.selectors import phrases_by_field
 
 
 def build_form(action, user, ticket, data=None, files=None):
@@ -65,6 +67,7 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
         "form": bound.get(a.name) or build_form(a.name, user, ticket),
         "url": reverse("complaints:act", args=[ticket.number, a.name]),
         "primary": a.primary, "open": a.primary or a.name in bound} for a in PAGE_ACTIONS if a.name in may]
+    _add_phrases(user, ticket, action_forms)
     context = {
         "ticket": ticket,
         "customer": customer_view(user, ticket),
@@ -83,6 +86,17 @@ def render_detail(request, ticket, *, bound=None, status=200, revealed_phone="")
         "outage_warning": frequent_outage_warning(ticket),
     }
     return render(request, "complaints/detail.html", context, status=status)
+
+
+def _add_phrases(user, ticket, action_forms):
+    """Each offered form's 常用语 by field name (one query, none when no form has a free-text field)."""
+    wanted = {(a["name"], name): FORM_FIELDS[(a["name"], name)] for a in action_forms
+              for name in a["form"].fields if (a["name"], name) in FORM_FIELDS}
+    if not wanted:
+        return
+    phrases = phrases_by_field(user, ticket, set(wanted.values()))
+    for a in action_forms:
+        a["phrases"] = {name: phrases.get(field, []) for (action, name), field in wanted.items() if action == a["name"]}
 
 
 def load(user, number):
