@@ -19,7 +19,7 @@ from complaints.models import (
     Severity,
     SupervisionOrder,
 )
-from complaints.services.intake import ENTERED_RECEIVED
+from complaints.services.intake import ENTERED_RECEIVED, intake_errors
 from complaints.services.workflow import ALLOWED_UPLOAD_TYPES, CLOSABLE_AT_INTAKE
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -118,6 +118,14 @@ class IntakeForm(StyledForm):
         self.fields["customer_name"].widget.attrs.update(autocomplete="off")
         self.fields["customer_phone"].widget.attrs.update(autofocus=True, autocomplete="off", inputmode="tel")
         self.fields["account_no"].widget.attrs.update(autocomplete="off")
+        self.fields["customer_phone"].widget.attrs.update(pattern=r"[0-9+\-]*")
+        # No maxlength on the description: the browser would cut a long paste silently. The page counts
+        # (data-max, intake.js) and the server refuses with the count; the text stays in the field.
+        description = self.fields["description"]
+        description.widget.attrs.pop("maxlength", None)
+        description.widget.attrs["data-max"] = description.max_length
+        description.error_messages["max_length"] = _(
+            "诉求内容最多 %(limit_value)d 字，现有 %(show_value)d 字：请精简后再提交(内容仍保留在框内)")
 
     def clean(self):
         data = super().clean()
@@ -127,6 +135,7 @@ class IntakeForm(StyledForm):
             # The service's rule, checked here too so the page reports it with the form's own errors;
             # the form's default (now) does not count: the letter's or visit's real time must be entered.
             self.add_error("received_at", _("来信、来访须填写实际收到时间"))
+        self._service_rules()
         if data.get("close_now"):
             if data.get("kind") not in CLOSABLE_AT_INTAKE:
                 self.add_error("close_now", _("只有咨询、表扬、建议、意见可以直接办结"))
@@ -134,19 +143,32 @@ class IntakeForm(StyledForm):
                 self.add_error("close_reply", _("直接办结须填写答复内容"))
         return data
 
+    def _service_rules(self):
+        """The intake service's rules on what parsed, reported with the form's own errors (a field
+        already in error keeps its first message): an empty submit shows every error in one pass."""
+        for field, messages in intake_errors(self.intake_data(), timezone.now()).items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+
     def intake_data(self):
         from complaints.services import IntakeData
 
+        if getattr(self, "_intake_data", None) is not None:  # built once by clean(): one category read
+            return self._intake_data
         d = self.cleaned_data
         category = Category.objects.filter(pk=d["category"]).select_related("parent").first() if d.get(
             "category") else None
-        return IntakeData(
-            channel=d["channel"], kind=d["kind"], customer_name=d["customer_name"], description=d["description"],
+        # .get(): clean() builds it too, before every field is known to be valid
+        self._intake_data = IntakeData(
+            channel=d.get("channel", ""), kind=d.get("kind", ""), customer_name=d.get("customer_name", ""),
+            description=d.get("description", ""),
             received_at=d.get("received_at"), category=category, severity=d.get("severity") or None,
             service_type=d.get("service_type") or "", customer_phone=d.get("customer_phone") or "",
             account_no=d.get("account_no") or "", address=d.get("address") or "", mood=d.get("mood") or Mood.CALM,
             regulator_ref=d.get("regulator_ref") or "", regulator_due_at=d.get("regulator_due_at"),
             paid_at=d.get("paid_at"), wide_impact=bool(d.get("wide_impact")))
+        return self._intake_data
 
 
 # --- action forms (one per workflow action; field names match the service's error fields) ---

@@ -72,6 +72,15 @@ ENTERED_RECEIVED = (Channel.LETTER, Channel.VISIT)
 
 
 def _validate(data: IntakeData, now: datetime) -> None:
+    errors = intake_errors(data, now)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, fields=errors)
+
+
+def intake_errors(data: IntakeData, now: datetime) -> dict[str, list[str]]:
+    """Every rule an intake breaks, all at once (the intake page checks them with its own field
+    errors, so an empty submit reports everything in one pass)."""
     errors: dict[str, list[str]] = {}
 
     def bad(field, message):
@@ -111,9 +120,7 @@ def _validate(data: IntakeData, now: datetime) -> None:
         bad("paid_at", gettext("欠费复电须填写缴费时间"))
     if data.regulator_due_at is not None and data.regulator_due_at <= now:
         bad("regulator_due_at", gettext("监管要求办结时间须晚于当前时间"))
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, fields=errors)
+    return errors
 
 
 def earlier_tickets(*, phone: str = "", account_no: str = "") -> QuerySet:

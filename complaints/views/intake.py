@@ -18,6 +18,12 @@ from core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from .common import require_perm
 
 
+def errors_banner(form) -> str:
+    """The top banner names every field in error, not only the first."""
+    labels = [str(form.fields[name].label) if name in form.fields else gettext("其他") for name in form.errors]
+    return gettext("请检查标红的 %(count)d 项：%(fields)s") % {"count": len(labels), "fields": "、".join(labels)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request):
@@ -58,7 +64,7 @@ def intake(request):
                                                    gettext("该登记已提交过，工单号"), ticket.number))
             return redirect(reverse("complaints:detail", args=[ticket.number]))
     else:
-        messages.error(request, gettext("请检查标红的项目"))
+        messages.error(request, errors_banner(form))
     return render(request, "complaints/intake.html", {"form": form}, status=status)
 
 
@@ -92,7 +98,7 @@ def intake_answered(request, *, description: str, register, done: str):
                                                    gettext("该登记已提交过，工单号"), ticket.number))
             return redirect(reverse("complaints:detail", args=[ticket.number]))
     else:
-        messages.error(request, gettext("请检查标红的项目"))
+        messages.error(request, errors_banner(form))
     return render(request, "complaints/intake.html", {"form": form}, status=status)
 
 
