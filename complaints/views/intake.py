@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.forms import IntakeForm
+from complaints.policy import customer_view
 from complaints.selectors import clocks_preview, earlier_for_caller
 from complaints.services import ticket_register, ticket_register_closed
 from complaints.services.customer_search import SearchThrottled
@@ -123,4 +124,7 @@ def earlier(request):
     except SearchThrottled as exc:
         return render(request, "complaints/_earlier.html", {"throttled": exc.message}, status=exc.status)
     searched = bool(request.GET.get("customer_phone", "").strip() or request.GET.get("account_no", "").strip())
-    return render(request, "complaints/_earlier.html", {"tickets": tickets, "searched": searched})
+    # "Use these details": name, address and account of the newest ticket whose caller this user may
+    # see, rendered by the server (never read back from masked text); the phone is not copied.
+    caller = next((view for view in (customer_view(request.user, t) for t in tickets) if not view["hidden"]), None)
+    return render(request, "complaints/_earlier.html", {"tickets": tickets, "searched": searched, "caller": caller})

@@ -6,6 +6,8 @@
  *   the description's counter (data-max), and before submit the server's rules mirrored: every empty
  *   required field, phone-or-account, a complaint's category, the phone's pattern, the length limit —
  *   all shown at once next to their fields; the server checks the same rules again
+ *   [data-use-caller] (earlier tickets panel): fills the empty name, address and account fields with the
+ *   values the server put on the button
  */
 (function () {
   "use strict";
@@ -139,6 +141,22 @@
 
   form.addEventListener("reset", function () {
     window.setTimeout(function () { applyVisibility(); categoryRequired(); count(); showErrors({}); }, 0);
+  });
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-use-caller]");
+    if (!button) return;
+    [["customer_name", "data-customer-name"], ["address", "data-address"], ["account_no", "data-account-no"]]
+      .forEach(function (pair) {
+        var el = form.elements[pair[0]];
+        var v = button.getAttribute(pair[1]) || "";
+        if (el && v && !el.value.trim()) {  // what the agent already typed is never replaced
+          el.value = v;
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+    var next = document.getElementById("category-filter") || form.elements["category"];
+    if (next) next.focus();
   });
 
   applyVisibility();
