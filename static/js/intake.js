@@ -134,7 +134,9 @@
   // A second Enter while the first submission is on its way must not log the call twice
   // (the server also ignores a repeated idempotency key).
   form.addEventListener("submit", function (e) {
-    if (!showErrors(clientErrors())) { e.preventDefault(); return; }
+    // An answer-at-once button (outage, knowledge base: formaction) logs an enquiry the server completes.
+    var answered = e.submitter && e.submitter.hasAttribute("formaction");
+    if (!answered && !showErrors(clientErrors())) { e.preventDefault(); return; }
     var button = document.getElementById("intake-submit");
     if (button) window.setTimeout(function () { button.disabled = true; }, 0);
   });
