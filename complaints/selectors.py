@@ -1,35 +1,24 @@
 """Reads of tickets: every list the pages (and the API) show is shaped here.
 
 Each selector scopes with `ticket_scope(user)`, owns its `select_related` / `prefetch_related` /
-annotations, and never runs a query per row. Long lists use keyset (cursor) pagination on
-(received_at, id) — no OFFSET and no COUNT(*) over the whole table."""
-import base64
-import binascii
-import re
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+annotations, and never runs a query per row. The ticket list's filters are `complaints.filters`;
+long lists are paged by `core.pagination` (keyset on (received_at, id), no OFFSET)."""
+from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from accounts.scoping import visible_unit_ids
+from complaints.filters import CLOCK_FILTERS, TicketFilter, clock_state_q, day_start
 from complaints.models import (
-    OPEN_STATUSES,
-    Category,
-    Channel,
     ExtensionRequest,
     InvestigationTask,
     Kind,
     OnsiteInvestigation,
     SensitiveAccess,
-    Severity,
-    SlaState,
     Status,
     SupervisionOrder,
     Ticket,
@@ -37,15 +26,12 @@ from complaints.models import (
 )
 from complaints.permissions import ticket_scope
 from complaints.policy import may_see_reports
-from complaints.services.customer_search import customer_search_allowed, customer_search_q, looks_like_customer_number
-from core.badinput import DATE_VALIDATORS, BadQuery, check_instant
+from complaints.services.customer_search import customer_search_allowed
+from core.badinput import BadQuery
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState
-from sla.states import BREACHED, RUNNING, WARNING, labelled
 
 LIST_RELATED = ("category", "category__parent", "unit", "handler")
 WORK_STATUSES = (Status.DISPATCHED, Status.CONTACTED, Status.REPLIED, Status.REVIEWED)
-
-CLOCK_FILTERS = labelled(RUNNING, WARNING, BREACHED) + [("due_today", _("今日到期"))]
 
 
 def _active_clocks_prefetch() -> Prefetch:
@@ -54,113 +40,26 @@ def _active_clocks_prefetch() -> Prefetch:
                     .order_by("due_at"))
 
 
-def _day_start(value) -> datetime:
-    return timezone.make_aware(datetime.combine(value, time.min))
+def ticket_list_base(user) -> QuerySet:
+    """The tickets this user may see, with what a list row shows; `TicketFilter` narrows it (here for
+    pages and exports, through DjangoFilterBackend for the API)."""
+    return ticket_scope(user).select_related(*LIST_RELATED)
 
 
-def clock_state_q(state: str, now: datetime | None = None) -> Q:
-    """Tickets whose worst unfinished clock is in `state` — counting a due or warn instant that
-    passed since the last sweep, so the filter never lags behind the countdown on screen."""
-    now = now or timezone.now()
-    if state == "breached":
-        return Q(sla_state=SlaState.BREACHED) | Q(sla_state__in=(SlaState.RUNNING, SlaState.WARNING),
-                                                  next_due_at__lte=now)
-    if state == "warning":
-        return Q(sla_state=SlaState.WARNING, next_due_at__gt=now)
-    if state == "running":
-        return Q(sla_state=SlaState.RUNNING, next_due_at__gt=now)
-    if state == "due_today":
-        today = timezone.localdate()
-        return Q(next_due_at__gte=max(now, _day_start(today)), next_due_at__lt=_day_start(today + timedelta(days=1)),
-                 sla_state__in=(SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED))
-    return Q()
-
-
-class TicketFilter(django_filters.FilterSet):
-    """The ticket list's filters; takes the same dict from a query string or an API call."""
-
-    q = django_filters.CharFilter(method="filter_search", label=_("搜索"))
-    # One status, "open", or several separated by commas (the API's ?status=dispatched,contacted).
-    status = django_filters.CharFilter(method="filter_status", label=_("状态"), widget=forms.Select(
-        choices=[("", _("全部")), ("open", _("在办(未办结)"))] + list(Status.choices)))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"), empty_label=_("全部"))
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("类型"), empty_label=_("全部"))
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"),
-                                                method="filter_category", label=_("分类"), empty_label=_("全部"))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label=_("承办单位"),
-                                            empty_label=_("全部"))
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("级别"), empty_label=_("全部"))
-    received_from = django_filters.DateFilter(method="filter_from", label=_("受理日期自"), validators=DATE_VALIDATORS,
-                                              widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = django_filters.DateFilter(method="filter_to", label=_("至"), validators=DATE_VALIDATORS,
-                                            widget=forms.DateInput(attrs={"type": "date"}))
-    clock = django_filters.ChoiceFilter(choices=CLOCK_FILTERS, method="filter_clock", label=_("时限"),
-                                        empty_label=_("全部"))
-
-    class Meta:
-        model = Ticket
-        fields: list[str] = []
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if user is not None:
-            self.filters["unit"].queryset = units_for_dispatch(user)
-
-    def filter_search(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        if re.fullmatch(r"\d{15}", value):
-            return qs.filter(number=value)
-        if looks_like_customer_number(value):
-            # By phone or account number: only roles that must find a caller, throttled and recorded.
-            found = customer_search_q(user=self.user, value=value) if self.user is not None else Q(pk__in=[])
-            return qs.filter(found | Q(number=value) | Q(regulator_ref=value))
-        return qs.filter(Q(customer_name=value) | Q(description__icontains=value) | Q(regulator_ref=value))
-
-    def filter_status(self, qs, name, value):
-        wanted = set()
-        for part in str(value).split(","):
-            part = part.strip()
-            if part == "open":
-                wanted.update(OPEN_STATUSES)
-            elif part in Status.values:
-                wanted.add(part)
-        return qs.filter(status__in=wanted) if wanted else qs
-
-    def filter_category(self, qs, name, value):
-        return qs.filter(Q(category=value) | Q(category__parent=value)) if value else qs
-
-    def filter_unit(self, qs, name, value):
-        return qs.filter(unit__path__startswith=value.path) if value else qs
-
-    def filter_from(self, qs, name, value):
-        return qs.filter(received_at__gte=_day_start(value)) if value else qs
-
-    def filter_to(self, qs, name, value):
-        return qs.filter(received_at__lt=_day_start(value + timedelta(days=1))) if value else qs
-
-    def filter_clock(self, qs, name, value):
-        return qs.filter(clock_state_q(value)) if value else qs
-
-
-def ticket_list(user, filters: dict | None = None) -> QuerySet:
-    """The tickets this user may see matching `filters` (query-string or API dict), newest
-    first, ready for keyset pagination. Invalid filter values are ignored, not fatal."""
-    base = ticket_scope(user).select_related(*LIST_RELATED)
+def ticket_list(user, filters=None, *, strict: bool = False) -> QuerySet:
+    """The tickets this user may see matching `filters` (a query string or a dict), newest first,
+    ready for keyset pagination. A value that does not validate is dropped (the page shows it
+    refused), or with `strict` raises BadQuery (an export must not silently widen)."""
+    base = ticket_list_base(user)
     fs = TicketFilter(filters or {}, queryset=base, user=user)
-    qs = fs.qs if fs.is_valid() else _valid_part(fs, base)
-    return qs.order_by("-received_at", "-id")
-
-
-def ticket_filters_check(user, filters) -> None:
-    """Raise BadQuery for the first filter value that does not validate (where dropping it silently,
-    as the list does, would mislead: an export)."""
-    fs = TicketFilter(filters, queryset=Ticket.objects.none(), user=user)
-    if not fs.is_valid():
+    if fs.is_valid():
+        qs = fs.qs
+    elif strict:
         field, errors = next(iter(fs.errors.items()))
         raise BadQuery(f"{fs.form.fields[field].label}：{errors[0]}", field=field)
+    else:
+        qs = _valid_part(fs, base)
+    return qs.order_by("-received_at", "-id")
 
 
 def _valid_part(fs: TicketFilter, base: QuerySet) -> QuerySet:
@@ -173,63 +72,15 @@ def _valid_part(fs: TicketFilter, base: QuerySet) -> QuerySet:
 
 
 def ticket_filter_form(user, filters):
+    """The list page's filter form (bound, so it shows what was refused); the unit select offers
+    the units the user works with, though any unit code or id is accepted."""
     form = TicketFilter(filters or None, queryset=Ticket.objects.none(), user=user).form
+    unit = form.fields["unit"]
+    unit.widget.choices = [("", unit.empty_label)] + [(u.pk, str(u)) for u in units_for_dispatch(user)]
     for field in form.fields.values():
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs["class"] = css
     return form
-
-
-# --- keyset pagination --------------------------------------------------------------------
-
-@dataclass
-class Page:
-    items: list
-    next_cursor: str | None
-    prev_cursor: str | None
-
-
-def _encode(direction: str, obj) -> str:
-    raw = f"{direction}|{obj.received_at.isoformat()}|{obj.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str):
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        direction, at, pk = raw.split("|")
-        at_value, pk = parse_datetime(at), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadQuery(gettext("分页游标无效"), field="cursor") from None
-    if direction not in ("n", "p") or not 0 < pk < 2**63:
-        raise BadQuery(gettext("分页游标无效"), field="cursor")
-    return direction, check_instant(at_value), pk
-
-
-def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, newest_first: bool = True) -> Page:
-    """One page of `qs` ordered by received_at, id. `cursor` comes from a previous page's
-    next/prev cursor; a broken or forged cursor raises BadQuery (400)."""
-    decoded = _decode(cursor) if cursor else None
-    forward = decoded is None or decoded[0] == "n"
-    descending = newest_first == forward
-    order = ("-received_at", "-id") if descending else ("received_at", "id")
-    qs = qs.order_by(*order)
-    if decoded:
-        _, at, pk = decoded
-        if descending:
-            qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, id__lt=pk))
-        else:
-            qs = qs.filter(Q(received_at__gt=at) | Q(received_at=at, id__gt=pk))
-    rows = list(qs[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    if not forward:
-        rows.reverse()
-    if not rows:
-        return Page([], None, None)
-    has_next = more if forward else True
-    has_prev = (decoded is not None) if forward else more
-    return Page(rows, _encode("n", rows[-1]) if has_next else None, _encode("p", rows[0]) if has_prev else None)
 
 
 # --- queues -------------------------------------------------------------------------------
@@ -418,10 +269,10 @@ class AccessLogFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_from(self, qs, name, value):
-        return qs.filter(at__gte=_day_start(value)) if value else qs
+        return qs.filter(at__gte=day_start(value)) if value else qs
 
     def filter_to(self, qs, name, value):
-        return qs.filter(at__lt=_day_start(value + timedelta(days=1))) if value else qs
+        return qs.filter(at__lt=day_start(value + timedelta(days=1))) if value else qs
 
 
 def access_log(user, filters: dict | None = None) -> QuerySet:

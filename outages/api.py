@@ -8,10 +8,10 @@ from rest_framework.response import Response
 
 from accounts.models import Unit
 from complaints.api.serializers import ServiceAreaRefSerializer, UnitRefSerializer, label
-from complaints.api.views import TicketCursorPagination
 from complaints.models import ServiceArea
 from core.api_base import LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView, check_id
 from core.errors import NotFound
+from core.pagination import KeysetPagination
 
 from . import selectors, services
 from .models import OutageEvent, OutageKind
@@ -69,8 +69,8 @@ class OutageRestoreSerializer(serializers.Serializer):
     restored_at = serializers.DateTimeField(required=False, allow_null=True, help_text="恢复时间，缺省为当前时间")
 
 
-class OutageCursorPagination(TicketCursorPagination):
-    ordering = ("-start_at", "-id")
+class OutagePagination(KeysetPagination):
+    key = "start_at"
 
 
 def _data(values: dict, base: OutageEvent | None = None) -> services.OutageData:
@@ -106,13 +106,12 @@ _EXAMPLE = {"kind": "fault", "cause": "10千伏城关线故障跳闸", "unit": "
 
 
 class OutageListApi(ApiView):
-    pagination_class = OutageCursorPagination
+    pagination_class = OutagePagination
 
     @extend_schema(tags=[TAG], summary="停电事件列表", operation_id="outages_list",
                    description="全部停电事件(不含客户信息)，按开始时间倒序，游标分页。`?active=1` 只列正在停电的，"
                                "`?service_area=` 按服务区域编码。",
-                   parameters=[OutageFilterSerializer, LANG_PARAM,
-                               OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标")],
+                   parameters=[OutageFilterSerializer, LANG_PARAM],
                    responses={200: OutageSerializer(many=True), **READ_ERRORS})
     def get(self, request):
         params = OutageFilterSerializer(data=request.query_params)

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from accounts.scoping import scope_unit, sees_everything
+from complaints.filters import clock_state_q  # the list's own filter: a chart counts what it links to
 from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, SlaState, Status, Ticket
-from complaints.selectors import clock_state_q  # the list's own filter: a chart counts what it links to
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from sla.models import Clock, ClockName, ClockState
 from sla.states import BREACHED, NONE, RUNNING, WARNING, labelled

@@ -1,7 +1,7 @@
 """A clock's state as the screen shows it, and the one set of words for the states.
 
 Between two sweeps a clock's recorded state can lag: a due or warning instant that has passed counts
-at once (the SQL form of the same rule is `complaints.selectors.clock_state_q`)."""
+at once (the SQL form of the same rule is `complaints.filters.clock_state_q`)."""
 from django.utils.translation import gettext_lazy as _
 
 RUNNING, WARNING, BREACHED, NONE = "running", "warning", "breached", "none"

@@ -33,7 +33,6 @@ from core.choices import labels
 from risk.selectors import risk_view
 from risk.serializers import TicketRiskSerializer
 from sla.models import ClockName, ClockState
-from sla.states import BREACHED, WARNING, labelled
 
 User = get_user_model()
 MAX_VERSION = 2**31 - 1
@@ -564,41 +563,6 @@ class AssignSerializer(serializers.Serializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(max_length=200, allow_empty_file=False,
                                  help_text="jpg、png、pdf、mp3、amr、wav、txt、docx、xlsx，内容须与扩展名一致")
-
-
-class TicketFilterSerializer(serializers.Serializer):
-    """Query parameters of the ticket list (validated here so a bad value answers 400)."""
-
-    status = serializers.CharField(required=False, max_length=200,
-                                   help_text="状态；多个用逗号分隔或重复传参(status=dispatched,contacted)；"
-                                             "open 表示全部在办状态")
-    channel = serializers.ChoiceField(Channel.choices, required=False, help_text="渠道")
-    kind = serializers.ChoiceField(Kind.choices, required=False, help_text="类型")
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), required=False,
-                                            help_text="分类编码(大类则含其全部项目)")
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
-                                        help_text="承办单位编码(含下级单位)")
-    severity = serializers.ChoiceField(Severity.choices, required=False, help_text="级别")
-    clock_state = serializers.ChoiceField(labelled(WARNING, BREACHED), required=False,
-                                          help_text="时限状态：warning 预警 / breached 超时")
-    received_from = serializers.DateField(required=False, help_text="受理日期自(含)，YYYY-MM-DD")
-    received_to = serializers.DateField(required=False, help_text="受理日期至(含)，YYYY-MM-DD")
-    q = serializers.CharField(required=False, max_length=100, allow_blank=True,
-                              help_text="搜索：工单编号、电话、户号、客户姓名、12398编号或诉求内容关键词")
-
-    def validate_status(self, value: str) -> str:
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-        bad = [p for p in parts if p != "open" and p not in Status.values]
-        if bad:
-            raise serializers.ValidationError(f"状态无效：{', '.join(bad)[:100]}")
-        return ",".join(parts)
-
-    def validate(self, attrs):
-        for field in ("received_from", "received_to"):
-            value = attrs.get(field)
-            if value is not None and not 2000 <= value.year <= 2100:
-                raise serializers.ValidationError({field: ["日期须在 2000 年至 2100 年之间"]})
-        return attrs
 
 
 class AccessLogSerializer(serializers.Serializer):

@@ -3,8 +3,8 @@ or complaints.selectors (reads). No business rule lives here."""
 
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -14,13 +14,14 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import CursorPagination
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints import selectors, services
 from complaints.actions import API_ACTIONS, Action
-from complaints.models import Category, Status
+from complaints.filters import TicketFilter
+from complaints.models import Category, Status, Ticket
 from complaints.permissions import access_ticket
 from complaints.policy import holds, visible_attachments
 from complaints.services.investigation import investigation_task, investigation_tasks
@@ -36,8 +37,8 @@ from core.api_base import (
     check_id,
     check_number,
 )
-from core.badinput import BadQuery, check_instant
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.pagination import KeysetPagination
 from core.parsers import JSONParser
 from outages.serializers import TicketIntakeResultSerializer, intake_outages
 
@@ -51,24 +52,10 @@ def ticket_response(request, number: str, *, code=status.HTTP_200_OK) -> Respons
     return Response(s.TicketDetailSerializer(ticket, context={"request": request}).data, status=code)
 
 
-class TicketCursorPagination(CursorPagination):
-    ordering = ("-received_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    page_size_query_description = "每页条数(默认 50，最多 200)"
-    cursor_query_description = "分页游标(取自上一页的 next / previous)"
+class TicketPagination(KeysetPagination):
+    """The ticket list's pages (core.pagination, shared with the list page), with the total."""
 
-    def decode_cursor(self, request):
-        """A cursor this API did not issue answers 400 (DRF's own answer is a 404, or a 500 for a
-        position that is no timestamp)."""
-        try:
-            cursor = super().decode_cursor(request)
-        except exceptions.NotFound:
-            raise BadQuery(gettext("分页游标无效"), field="cursor") from None
-        if cursor is not None and cursor.position is not None:
-            check_instant(parse_datetime(cursor.position) if isinstance(cursor.position, str) else None)
-        return cursor
+    count = True
 
 
 class CategoryListApi(ApiView):
@@ -88,33 +75,29 @@ _INTAKE_EXAMPLE = {
 }
 
 
-class TicketListApi(ApiView):
+class TicketListApi(ApiView, GenericAPIView):
     """GET the caller's tickets; POST registers (受理) a new one."""
 
-    pagination_class = TicketCursorPagination
+    # The list page's filter schema (complaints.filters); DjangoFilterBackend applies it (a bad value
+    # answers 400) and documents its parameters in the OpenAPI schema.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TicketFilter
+    pagination_class = TicketPagination
+    queryset = Ticket.objects.none()  # the schema's model; requests use get_queryset
+
+    def get_queryset(self):
+        return selectors.ticket_list_base(self.request.user)
 
     @extend_schema(
         tags=[TAG_TICKETS], summary="工单列表", operation_id="tickets_list",
-        description="当前用户可见范围内的工单，按受理时间倒序，游标分页(next / previous / results)。"
-                    "每页查询次数固定，不随条数增加。",
-        parameters=[s.TicketFilterSerializer, LANG_PARAM,
-                    OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标(取自上一页的 next / previous)"),
-                    OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数(默认 50，最多 200)")],
-        responses={200: s.TicketListSerializer(many=True), **E400, **READ_ERRORS})
+        description="当前用户可见范围内的工单，按受理时间倒序，游标分页(next / previous / results)，"
+                    "count 为符合条件的总条数(超过 10,000 条时 count_capped 为 true)。"
+                    "筛选参数与工单查询页面相同。每页查询次数固定，不随条数增加。",
+        parameters=[LANG_PARAM], responses={200: s.TicketListSerializer(many=True), **E400, **READ_ERRORS})
     def get(self, request):
-        params = s.TicketFilterSerializer(data=_query_dict(request))
-        params.is_valid(raise_exception=True)
-        filters = dict(params.validated_data)
-        unit = filters.pop("unit", None)
-        if "clock_state" in filters:
-            filters["clock"] = filters.pop("clock_state")
-        qs = selectors.ticket_list(request.user, filters)
-        if unit is not None:  # any unit, not only those the selector offers for dispatch
-            qs = qs.filter(unit__path__startswith=unit.path)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         body = s.TicketListSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(body)
+        return self.get_paginated_response(body)
 
     @extend_schema(
         tags=[TAG_TICKETS], summary="受理登记工单", operation_id="tickets_create",
@@ -210,14 +193,6 @@ class TicketBatchApi(ApiView):
 
 def _invalid(index: int, error: dict) -> dict:
     return {"index": index, "result": "invalid", "number": None, "url": None, "error": error}
-
-
-def _query_dict(request) -> dict:
-    data = {k: v for k, v in request.query_params.items() if k not in ("status", "cursor", "page_size", "lang")}
-    statuses = request.query_params.getlist("status")
-    if statuses:
-        data["status"] = ",".join(statuses)
-    return data
 
 
 _CUSTOMER_FIELDS = {"customer_name": "name", "customer_phone": "phone", "account_no": "account_no",
@@ -352,17 +327,16 @@ class TicketAttachmentDownloadApi(ApiView):
 
 
 
-class AccessLogCursorPagination(CursorPagination):
-    ordering = ("-at", "-id")
+class AccessLogPagination(KeysetPagination):
+    key = "at"
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 500
 
 
 class AccessLogListApi(ApiView):
     """敏感信息访问记录 for audit systems: the supervision office and the discipline office only."""
 
-    pagination_class = AccessLogCursorPagination
+    pagination_class = AccessLogPagination
 
     @extend_schema(
         tags=[TAG_REFERENCE], summary="敏感信息访问记录", operation_id="access_log_list",
@@ -370,8 +344,7 @@ class AccessLogListApi(ApiView):
                     "仅督办部门、纪检监察部门可读。可按 user(登录名)、ticket(工单编号)、action、at_from、at_to 筛选；"
                     "游标分页。",
         parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in ("user", "ticket", "action")]
-        + [OpenApiParameter(name, OpenApiTypes.DATE) for name in ("at_from", "at_to")]
-        + [OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标")],
+        + [OpenApiParameter(name, OpenApiTypes.DATE) for name in ("at_from", "at_to")],
         responses={200: s.AccessLogSerializer(many=True), **READ_ERRORS, **E403})
     def get(self, request):
         if not holds(request.user, "complaints.view_access_log"):
@@ -386,11 +359,8 @@ class AccessLogListApi(ApiView):
 TASK_ID_PARAM = OpenApiParameter("task_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="调查任务编号")
 
 
-class InvestigationCursorPagination(CursorPagination):
-    ordering = ("-issued_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class InvestigationPagination(KeysetPagination):
+    key = "issued_at"
 
 
 def _task_reader(user) -> None:
@@ -401,14 +371,13 @@ def _task_reader(user) -> None:
 class InvestigationListApi(ApiView):
     """调查任务 addressed to the caller's unit subtree (the matter only; the report stays hidden)."""
 
-    pagination_class = InvestigationCursorPagination
+    pagination_class = InvestigationPagination
 
     @extend_schema(
         tags=[TAG_TICKETS], summary="调查任务列表", operation_id="investigations_list",
         description="纪检监察部门交本单位及下级单位调查的事项(承办人员、单位负责人)。只含调查事项、期限与答复，"
                     "不含举报件、其编号和举报人。可按 state(open / answered / closed)筛选；游标分页。",
-        parameters=[LANG_PARAM, OpenApiParameter("state", OpenApiTypes.STR, enum=["open", "answered", "closed"]),
-                    OpenApiParameter("cursor", OpenApiTypes.STR, description="分页游标")],
+        parameters=[LANG_PARAM, OpenApiParameter("state", OpenApiTypes.STR, enum=["open", "answered", "closed"])],
         responses={200: s.InvestigationTaskSerializer(many=True), **READ_ERRORS, **E403})
     def get(self, request):
         _task_reader(request.user)

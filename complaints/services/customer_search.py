@@ -70,6 +70,8 @@ def customer_search_q(*, user, value: str, field: str = "q") -> Q:
         return Q(pk__in=[])
     digits = re.sub(r"\D", "", value)
     if user.has_role(Role.AGENT) and len(digits) < FULL_PHONE_DIGITS:
-        # The last four digits or a part of the number: agents only.
+        # The last four digits (a stored, indexed column) or a part of the number: agents only.
+        if value.isdigit() and len(value) == 4:
+            return Q(phone_last4=value)
         return Q(customer_phone__contains=value) | Q(account_no__contains=value)
     return Q(customer_phone=value) | Q(account_no=value)

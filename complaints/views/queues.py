@@ -5,17 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from complaints.filters import CLOCK_FILTERS
 from complaints.forms import DispatchForm
 from complaints.models import Status
 from complaints.selectors import (
-    CLOCK_FILTERS,
     WORK_STATUSES,
-    Page,
     dispatch_queue,
     followups_due,
-    keyset_page,
     my_work,
     open_orders,
     supervision_lists,
@@ -24,6 +23,7 @@ from complaints.selectors import (
     units_for_dispatch,
 )
 from complaints.services.customer_search import SearchThrottled
+from core.pagination import Page, count_capped, keyset_page
 from sla.states import RUNNING, state_as_of
 
 from .common import require_perm
@@ -45,6 +45,15 @@ def _page_urls(request, page):
     return url(page.prev_cursor), url(page.next_cursor)
 
 
+def _total(total: int | None, capped: bool) -> str:
+    """「共 N 条」 over a list (from core.pagination's capped count)."""
+    if total is None:
+        return ""
+    if capped:
+        return gettext("共 %(n)s+ 条") % {"n": f"{total:,}"}
+    return gettext("共 %(n)s 条") % {"n": f"{total:,}"}
+
+
 def _due_state(due, warn, now) -> str:
     return "" if due is None else state_as_of(RUNNING, due_at=due, warn_at=warn, now=now)
 
@@ -53,7 +62,8 @@ def _due_state(due, warn, now) -> str:
 @require_GET
 def dispatch_queue_view(request):
     require_perm(request.user, "complaints.dispatch_ticket")
-    page = keyset_page(dispatch_queue(request.user), request.GET.get("cursor"), PAGE_SIZE, newest_first=False)
+    page = keyset_page(dispatch_queue(request.user), request.GET.get("cursor"), PAGE_SIZE, newest_first=False,
+                       count=True)
     units = list(units_for_dispatch(request.user))
     now = timezone.now()
     rows = []
@@ -66,7 +76,7 @@ def dispatch_queue_view(request):
     prev_url, next_url = _page_urls(request, page)
     return render(request, "complaints/dispatch_queue.html", {
         "rows": rows, "page_prev_url": prev_url, "page_next_url": next_url,
-        "form": DispatchForm(units=None)})
+        "page_info": _total(page.total, page.total_capped), "form": DispatchForm(units=None)})
 
 
 @login_required
@@ -74,9 +84,13 @@ def dispatch_queue_view(request):
 def my_work_view(request):
     require_perm(request.user, "complaints.handle_ticket")
     filters = {k: request.GET.get(k, "") for k in ("status", "clock", "mine")}
-    tickets = list(my_work(request.user, filters)[: WORK_LIMIT + 1])
+    qs = my_work(request.user, filters)
+    tickets = list(qs[: WORK_LIMIT + 1])
+    # The count only when the list is cut: otherwise it is the rows on screen.
+    total = count_capped(qs) if len(tickets) > WORK_LIMIT else (len(tickets), False)
     return render(request, "complaints/my_work.html", {
         "tickets": tickets[:WORK_LIMIT], "truncated": len(tickets) > WORK_LIMIT, "filters": filters,
+        "total": _total(*total),
         "status_choices": [(s, Status(s).label) for s in WORK_STATUSES], "clock_choices": CLOCK_FILTERS})
 
 
@@ -97,7 +111,7 @@ def supervision_view(request):
 def ticket_list_view(request):
     status = 200
     try:
-        page = keyset_page(ticket_list(request.user, request.GET), request.GET.get("cursor"), PAGE_SIZE)
+        page = keyset_page(ticket_list(request.user, request.GET), request.GET.get("cursor"), PAGE_SIZE, count=True)
     except SearchThrottled as exc:
         messages.error(request, exc.message)
         page, status = Page([], None, None), exc.status
@@ -106,5 +120,6 @@ def ticket_list_view(request):
     form = ticket_filter_form(request.user, request.GET)
     return render(request, "complaints/list.html", {
         "tickets": page.items, "filter_form": form,
-        "page_prev_url": prev_url, "page_next_url": next_url, "filtered": filtered},
+        "page_prev_url": prev_url, "page_next_url": next_url, "filtered": filtered,
+        "page_info": _total(page.total, page.total_capped)},
         status=400 if form.errors else status)  # the form shows what was refused

@@ -215,7 +215,6 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.TicketBatchResultSerializer": "plain",
     "complaints.api.serializers.TicketBatchSerializer": "input",
     "complaints.api.serializers.TicketDetailSerializer": "policy",
-    "complaints.api.serializers.TicketFilterSerializer": "input",
     "complaints.api.serializers.TicketIntakeSerializer": "input",
     "complaints.api.serializers.TicketListSerializer": "policy",
     "complaints.api.serializers.UnitRefSerializer": "plain",
