@@ -244,7 +244,8 @@ class Ticket(ChoiceLabels, models.Model):
             models.CheckConstraint(condition=Q(severity__in=Severity.values), name="ticket_severity_valid"),
         ]
         indexes = [
-            models.Index(fields=["owner_unit", "-received_at", "-id"], name="ticket_owner_received"),
+            # kind included: the list's total (scope minus reports) is then an index-only count on PostgreSQL.
+            models.Index(fields=["owner_unit", "-received_at", "-id"], include=["kind"], name="ticket_owner_received"),
             models.Index(fields=["unit", "status", "-received_at"], name="ticket_unit_queue"),
             models.Index(fields=["status", "-received_at"], name="ticket_status_queue"),
             models.Index(fields=["-received_at", "-id"], name="ticket_received"),

@@ -84,6 +84,7 @@ class TicketListApi(ApiView, GenericAPIView):
     filterset_class = TicketFilter
     pagination_class = TicketPagination
     queryset = Ticket.objects.none()  # the schema's model; requests use get_queryset
+    serializer_class = s.TicketIntakeSerializer  # what OPTIONS describes (the POST body)
 
     def get_queryset(self):
         return selectors.ticket_list_base(self.request.user)
