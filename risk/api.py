@@ -141,3 +141,86 @@ class LedgerApi(ApiView):
         return Response(LedgerSerializer({"month": period.key, "unit": scope.unit.code,
                                           "rows": ledger.ledger_rows(request.user, period, scope),
                                           "per_million": ledger.per_million(period, scope)}).data)
+
+
+class SensitiveMarkSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="标记编号(撤销时使用)")
+    account_no = serializers.CharField(help_text="户号")
+    phone = serializers.SerializerMethodField(help_text="联系电话(脱敏)")
+    reason = serializers.CharField(help_text="标记原因")
+    marked_by = serializers.CharField(source="marked_by.username", default=None, allow_null=True, help_text="标记人")
+    marked_at = serializers.DateTimeField(help_text="标记时间")
+    removed_at = serializers.DateTimeField(allow_null=True, help_text="撤销时间(未撤销为 null)")
+    removed_reason = serializers.CharField(help_text="撤销原因")
+
+    @staticmethod
+    def get_phone(obj) -> str:
+        from complaints.policy import mask_phone
+
+        return mask_phone(obj.phone)
+
+
+class SensitiveTicketSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    received_at = serializers.DateTimeField(help_text="受理时间")
+    kind = serializers.CharField(help_text="工单类型")
+    channel = serializers.CharField(help_text="渠道")
+    status = serializers.CharField(help_text="工单状态")
+
+
+class SensitiveCustomerSerializer(serializers.Serializer):
+    account_no = serializers.CharField(help_text="户号(按电话识别的客户为空)")
+    phone = serializers.CharField(help_text="联系电话(脱敏；完整号码只能在工单页查看并留痕)")
+    name = serializers.CharField(help_text="客户姓名")
+    complaints = serializers.IntegerField(help_text="12个月内投诉件数(本单位及下级)")
+    regulator = serializers.IntegerField(help_text="12个月内12398工单件数(本单位及下级)")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="列为敏感客户的原因")
+    marks = SensitiveMarkSerializer(many=True, help_text="人工标记")
+    tickets = SensitiveTicketSerializer(many=True, help_text="12个月内的工单")
+
+
+class SensitiveMarkInSerializer(serializers.Serializer):
+    account_no = serializers.CharField(max_length=32, required=False, allow_blank=True, default="", help_text="户号")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="", help_text="联系电话")
+    reason = serializers.CharField(max_length=200, help_text="标记原因")
+
+
+class SensitiveRemoveInSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="撤销原因")
+
+
+class SensitiveListApi(ApiView):
+    @extend_schema(tags=[TAG_RISK], summary="敏感客户", operation_id="sensitive_list",
+                   description="12个月内投诉达到设定件数、有12398工单(均按本单位及下级单位的工单统计)或被人工标记的客户，"
+                               "附其12个月内的工单。督办部门可读。电话均脱敏。",
+                   parameters=[LANG_PARAM],
+                   responses={200: SensitiveCustomerSerializer(many=True), **READ_ERRORS, **E403})
+    def get(self, request):
+        if not request.user.has_perm("complaints.supervise_ticket"):
+            raise PermissionDenied(gettext("您的角色无权查看敏感客户"))
+        return Response(SensitiveCustomerSerializer(selectors.sensitive_customers(request.user), many=True).data)
+
+    @extend_schema(tags=[TAG_RISK], summary="人工标记敏感客户", operation_id="sensitive_mark",
+                   description="按户号或电话(至少一项)标记，须填原因；该客户的在办工单随即重新计算风险分。",
+                   parameters=[LANG_PARAM], request=SensitiveMarkInSerializer,
+                   responses={201: SensitiveMarkSerializer, **WRITE_ERRORS})
+    def post(self, request):
+        data = SensitiveMarkInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        mark = services.sensitive_mark(actor=request.user, **data.validated_data)
+        return Response(SensitiveMarkSerializer(mark).data, status=201)
+
+
+class SensitiveRemoveApi(ApiView):
+    @extend_schema(tags=[TAG_RISK], summary="撤销敏感客户标记", operation_id="sensitive_remove",
+                   description="撤销一条人工标记(保留标记与撤销的人、时间和原因)。",
+                   parameters=[LANG_PARAM], request=SensitiveRemoveInSerializer,
+                   responses={200: SensitiveMarkSerializer, **WRITE_ERRORS})
+    def post(self, request, pk: str):
+        from core.api_base import check_id
+
+        mark_id = check_id(pk)
+        data = SensitiveRemoveInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        mark = services.sensitive_remove(actor=request.user, mark_id=mark_id, reason=data.validated_data["reason"])
+        return Response(SensitiveMarkSerializer(mark).data)

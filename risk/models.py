@@ -67,7 +67,9 @@ class SensitiveCustomer(models.Model):
         ]
 
     def __str__(self):
-        return self.account_no or self.phone
+        from complaints.policy import mask_phone
+
+        return self.account_no or mask_phone(self.phone)  # shown in the admin's titles and logs
 
 
 class RegulatorCase(ChoiceLabels, models.Model):

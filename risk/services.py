@@ -340,12 +340,13 @@ def ledger_reply(*, actor, number: str, text: str):
     if not (text or "").strip():
         raise ValidationFailed(gettext("请填写答复监管的内容"), fields={"text": [gettext("请填写答复监管的内容")]})
     with transaction.atomic():
-        _ticket, case = _ledger_case(actor, number)
+        ticket, case = _ledger_case(actor, number)
         if case.state == RegulatorCase.State.CLOSED:
             raise Conflict(gettext("该12398工单已销号"), code="ledger_closed")
         case.reply_to_regulator, case.replied_at, case.replied_by = text.strip(), timezone.now(), actor
         case.state = RegulatorCase.State.REPLIED
         case.save()
+        _ledger_event(ticket, actor, "ledger_reply", case.reply_to_regulator, case.replied_at)
     return case
 
 
@@ -370,4 +371,13 @@ def ledger_close(*, actor, number: str, confirmation: str):
         case.confirmation, case.closed_at, case.closed_by = confirmation.strip()[:500], timezone.now(), actor
         case.state = RegulatorCase.State.CLOSED
         case.save()
+        _ledger_event(ticket, actor, "ledger_close", case.confirmation, case.closed_at)
     return case
+
+
+def _ledger_event(ticket: Ticket, actor, action: str, note: str, at: datetime) -> None:
+    """The ledger's steps on the ticket's timeline (page and API events), beside its own history."""
+    from complaints.models import TicketEvent
+
+    TicketEvent.objects.create(ticket=ticket, at=at, actor=actor, action=action, from_status=ticket.status,
+                               to_status=ticket.status, note=note, data={"regulator_ref": ticket.regulator_ref})

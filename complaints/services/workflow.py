@@ -43,7 +43,8 @@ EVENT_LABELS = {"register": gettext_lazy("受理登记"), "auto_supervise": gett
                 "order_escalated": gettext_lazy("督办升级"), "order_breached": gettext_lazy("督办超期"),
                 "extension_withdrawn": gettext_lazy("延期申请自动撤回"),
                 "investigation_answered": gettext_lazy("调查任务答复"),
-                "investigation_closed": gettext_lazy("调查任务随举报办结")}
+                "investigation_closed": gettext_lazy("调查任务随举报办结"),
+                "ledger_reply": gettext_lazy("12398台账：答复监管"), "ledger_close": gettext_lazy("12398台账：销号")}
 # While the unit still works on the reply an extension can apply; in any other state a pending
 # request is withdrawn automatically.
 EXTENSION_STATUSES = (S.DISPATCHED, S.CONTACTED)

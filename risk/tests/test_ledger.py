@@ -108,3 +108,17 @@ def test_only_the_supervision_office_reads_the_ledger(client_as, client_for):
     assert client_as("station_a").get("/api/v1/ledger/12398/").status_code == 403
     assert client_for("station_a").get(reverse("risk:ledger")).status_code == 403
     assert client_as("supervisor").get("/api/v1/ledger/12398/?month=2026-13").status_code == 400
+
+
+def test_reply_and_closing_are_on_the_tickets_timeline(month, users, client_as, client_for):
+    from risk.services import ledger_reply
+
+    t1 = month["in"][0]
+    ledger_reply(actor=users["supervisor"], number=t1.number, text="已现场核实并书面答复监管")
+    s.ticket_withdraw(ticket=t1.number, actor=users["agent"], reason="客户撤诉")
+    s_close(users, t1)
+    events = client_as("supervisor").get(f"/api/v1/tickets/{t1.number}/").json()["timeline"]
+    ledger = [(e["action"], e["note"]) for e in events if e["action"].startswith("ledger_")]
+    assert ledger == [("ledger_reply", "已现场核实并书面答复监管"), ("ledger_close", "监管联络员王某电话确认")]
+    page = client_for("supervisor").get(f"/tickets/{t1.number}/").content.decode()
+    assert "12398台账：答复监管" in page and "12398台账：销号" in page and "监管联络员王某电话确认" in page

@@ -75,6 +75,8 @@ CATALOG: dict[str, Route] = {
     # API: risk (risk app)
     "api-risk": Route("api", "list"),
     "api-risk-follow-up": Route("api", "none", ("POST",)),  # each number checked by the transition service
+    "api-risk-sensitive": Route("api", "list", ("GET", "POST")),  # customers with their tickets of the scope
+    "api-risk-sensitive-remove": Route("api", "none", ("POST",)),  # a hand-made mark (customer-level)
     "api-ledger-12398": Route("api", "report"),  # 12398 transfers of the scope (ticket_scope) and per-million
     # API: knowledge base (published articles; no customer data)
     "api-knowledge-articles": Route("api"),
