@@ -34,3 +34,11 @@ def test_ticket_page_shows_the_risk_card(client_for, make_ticket, users):
     page = response.content.decode()
     assert 'id="ticket-risk"' in page and "客户明确要求投诉" in page
     assert f"+{setting('risk_weight_mood_demands')}" in page
+
+
+def test_factors_and_level_in_english(client_as, make_ticket, users):
+    ticket = make_ticket(mood=Mood.AGITATED)
+    s.ticket_chase(ticket=ticket.number, actor=users["agent"])
+    risk = client_as("supervisor").get(f"/api/v1/tickets/{ticket.number}/", {"lang": "en"}).json()["risk"]
+    assert [f["label"] for f in risk["factors"]] == ["Customer agitated", "Customer chased 1 times"]
+    assert risk["level_label"] in {"Low", "Yellow", "Orange", "Red"}
