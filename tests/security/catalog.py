@@ -78,6 +78,8 @@ CATALOG: dict[str, Route] = {
     "api-risk-sensitive": Route("api", "list", ("GET", "POST")),  # customers with their tickets of the scope
     "api-risk-sensitive-remove": Route("api", "none", ("POST",)),  # a hand-made mark (customer-level)
     "api-ledger-12398": Route("api", "report"),  # 12398 transfers of the scope (ticket_scope) and per-million
+    # API: 常用语 filled for ?ticket=<number>, read through access_ticket (404 outside the subtree)
+    "api-phrases": Route("api"),
     # API: knowledge base (published articles; no customer data)
     "api-knowledge-articles": Route("api"),
     "api-knowledge-article": Route("api"),
