@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from complaints.policy import mask_phone
 from core.api_base import E403, LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView
 from core.errors import PermissionDenied
 
@@ -144,8 +145,11 @@ class LedgerApi(ApiView):
 
 
 class SensitiveMarkSerializer(serializers.Serializer):
+    """Customer fields as method fields: readable only by the supervision office (the view's
+    permission), phones masked (complaints.policy.mask_phone)."""
+
     id = serializers.IntegerField(help_text="标记编号(撤销时使用)")
-    account_no = serializers.CharField(help_text="户号")
+    account_no = serializers.SerializerMethodField(help_text="户号")
     phone = serializers.SerializerMethodField(help_text="联系电话(脱敏)")
     reason = serializers.CharField(help_text="标记原因")
     marked_by = serializers.CharField(source="marked_by.username", default=None, allow_null=True, help_text="标记人")
@@ -154,9 +158,11 @@ class SensitiveMarkSerializer(serializers.Serializer):
     removed_reason = serializers.CharField(help_text="撤销原因")
 
     @staticmethod
-    def get_phone(obj) -> str:
-        from complaints.policy import mask_phone
+    def get_account_no(obj) -> str:
+        return obj.account_no
 
+    @staticmethod
+    def get_phone(obj) -> str:
         return mask_phone(obj.phone)
 
 
@@ -169,14 +175,28 @@ class SensitiveTicketSerializer(serializers.Serializer):
 
 
 class SensitiveCustomerSerializer(serializers.Serializer):
-    account_no = serializers.CharField(help_text="户号(按电话识别的客户为空)")
-    phone = serializers.CharField(help_text="联系电话(脱敏；完整号码只能在工单页查看并留痕)")
-    name = serializers.CharField(help_text="客户姓名")
+    """As SensitiveMarkSerializer: the supervision office only; the phone arrives masked."""
+
+    account_no = serializers.SerializerMethodField(help_text="户号(按电话识别的客户为空)")
+    phone = serializers.SerializerMethodField(help_text="联系电话(脱敏；完整号码只能在工单页查看并留痕)")
+    name = serializers.SerializerMethodField(help_text="客户姓名")
     complaints = serializers.IntegerField(help_text="12个月内投诉件数(本单位及下级)")
     regulator = serializers.IntegerField(help_text="12个月内12398工单件数(本单位及下级)")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="列为敏感客户的原因")
     marks = SensitiveMarkSerializer(many=True, help_text="人工标记")
     tickets = SensitiveTicketSerializer(many=True, help_text="12个月内的工单")
+
+    @staticmethod
+    def get_account_no(row) -> str:
+        return row["account_no"]
+
+    @staticmethod
+    def get_phone(row) -> str:
+        return row["phone"]
+
+    @staticmethod
+    def get_name(row) -> str:
+        return row["name"]
 
 
 class SensitiveMarkInSerializer(serializers.Serializer):

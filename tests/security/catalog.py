@@ -241,6 +241,12 @@ SERIALIZERS: dict[str, str] = {
     "risk.api.RiskFollowUpOutSerializer": "plain",
     "risk.api.RiskRowSerializer": "plain",  # number, unit, category, score and factor labels; no customer data
     "risk.api.RiskPageSerializer": "plain",  # a page of RiskRowSerializer rows
+    # Sensitive customers: the supervision office only (supervise_ticket), tickets of its scope, phones masked.
+    "risk.api.SensitiveCustomerSerializer": "policy",
+    "risk.api.SensitiveMarkSerializer": "policy",
+    "risk.api.SensitiveTicketSerializer": "plain",  # number, dates, kind, channel, status
+    "risk.api.SensitiveMarkInSerializer": "input",
+    "risk.api.SensitiveRemoveInSerializer": "input",
     "risk.serializers.RiskFactorSerializer": "plain",
     "risk.serializers.TicketRiskSerializer": "plain",  # score and factor labels; no customer data
     "sla.api.WorkingDaysOutSerializer": "plain",
