@@ -17,16 +17,12 @@ from .test_accessibility import MAIN_PAGES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
-ENGLISH_PAGES = [p for p in MAIN_PAGES if p[0] != "risk list"] + [
+ENGLISH_PAGES = MAIN_PAGES + [
     ("notifications", "station_a", "/notifications/"), ("supervision", "supervisor", "/queue/supervision/")]
-# The risk app's own strings get their English with issue 19 (another change in flight): its list and the
-# risk card on the ticket page are walked by a separate test, expected to fail until then.
-RISK_PAGES = [p for p in MAIN_PAGES if p[0] in ("risk list", "ticket detail")]
-RISK_OWNED = "#ticket-risk"
-# What the page says, without the language switch's own "中文" (and without `drop`).
-PAGE_TEXT = """(drop) => {
+# What the page says, without the language switch's own "中文".
+PAGE_TEXT = """() => {
   const root = document.documentElement.cloneNode(true);
-  root.querySelectorAll('[lang="zh-hans"], style, script:not([type="application/json"])' + drop)
+  root.querySelectorAll('[lang="zh-hans"], style, script:not([type="application/json"])')
       .forEach(e => e.remove());
   const parts = [document.title, root.querySelector("body").innerText || root.querySelector("body").textContent];
   root.querySelectorAll("[title], [aria-label], [placeholder], [alt]").forEach(e => {
@@ -56,7 +52,7 @@ def chinese_outside_data(text: str, data: list[str]) -> list[str]:
     return sorted(set(HAN.findall(text)))
 
 
-def walk(open_as, live_server, pages, ticket, *, viewport=DESKTOP, drop="") -> dict:
+def walk(open_as, live_server, pages, ticket, *, viewport=DESKTOP) -> dict:
     """{page: [Chinese left after removing stored data]} for the pages that have any."""
     data = stored_strings()
     found = {}
@@ -66,7 +62,7 @@ def walk(open_as, live_server, pages, ticket, *, viewport=DESKTOP, drop="") -> d
         assert response.status == 200, (name, response.status)
         assert page.evaluate("document.documentElement.lang") == "en", name
         page.wait_for_load_state("networkidle")
-        left = chinese_outside_data(page.evaluate(PAGE_TEXT, drop), data)
+        left = chinese_outside_data(page.evaluate(PAGE_TEXT), data)
         if left:
             found[name] = left
         if name == "dashboard":
@@ -83,12 +79,6 @@ def report(found: dict) -> str:
 def test_english_pages_have_no_chinese_outside_data(open_as, live_server, demo_day, make_ticket, users, units,
                                                     viewport):
     ticket = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
-    found = walk(open_as, live_server, ENGLISH_PAGES, ticket, viewport=viewport, drop=", " + RISK_OWNED)
+    found = walk(open_as, live_server, ENGLISH_PAGES, ticket, viewport=viewport)
     assert found == {}, report(found)
 
-
-@pytest.mark.xfail(reason="the risk app's English comes with issue 19", strict=False)
-def test_risk_pages_in_english(open_as, live_server, demo_day, make_ticket, users, units):
-    ticket = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
-    found = walk(open_as, live_server, RISK_PAGES, ticket)
-    assert found == {}, report(found)

@@ -28,10 +28,12 @@ def broker_down(settings):
     app.conf.broker_transport_options = {}
     app.pool.force_close_all()
     app._pool = None
+    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
     yield app
     app.conf.broker_url, app.conf.broker_transport_options = saved
     app.pool.force_close_all()
     app._pool = None
+    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
 
 
 def test_broker_really_is_down(broker_down):

@@ -70,12 +70,14 @@ def own_redis(settings):
     app.conf.broker_transport_options = {"socket_connect_timeout": 1}
     app.pool.force_close_all()
     app._pool = None
+    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
     soft_cache._state.update(down_until=0.0, was_down=False, logged_at=float("-inf"))
     yield server
     server.stop()
     app.conf.broker_url, app.conf.broker_transport_options = saved
     app.pool.force_close_all()
     app._pool = None
+    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
     soft_cache._state.update(down_until=0.0, was_down=False, logged_at=float("-inf"))
     tasks._broker_down_until = 0.0
 
