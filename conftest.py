@@ -18,12 +18,10 @@ def _fresh_caches(settings):
 
     cache.clear()
     from core import memo, tasks
-    from risk import features
 
     tasks._broker_down_until = 0.0
     for each in memo.MEMOS:
         each.forget()
-    features.clear_cache()
     yield
 
 

@@ -43,6 +43,11 @@ def active_events_for(*, service_area=None, address: str = "", at: datetime | No
     return sorted(found, key=lambda e: (not e.is_active, e.start_at, e.pk))
 
 
+def unrestored_events() -> QuerySet:
+    """Events not restored yet, started or upcoming (areas prefetched)."""
+    return _events().filter(restored_at__isnull=True)
+
+
 def outage_list(*, active: bool | None = None, service_area: str = "", unit=None, at: datetime | None = None
                 ) -> QuerySet:
     """Events newest first; `active` = started and not restored (False: restored or not started);

@@ -8,10 +8,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from complaints.policy import mask_phone
-from core.api_base import E403, LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView
+from core.api_base import E403, LANG_PARAM, READ_ERRORS, WRITE_ERRORS, ApiView, check_id
 from core.errors import PermissionDenied
+from reports.figures import scope_and_period
 
-from . import selectors, services
+from . import ledger, selectors, services
 from .scoring import explain
 from .serializers import RiskFactorSerializer
 from .views import LIST_PERMS, parse_levels
@@ -132,9 +133,7 @@ class LedgerApi(ApiView):
                                OpenApiParameter("unit", OpenApiTypes.STR)],
                    responses={200: LedgerSerializer, **READ_ERRORS, **E403})
     def get(self, request):
-        from reports.figures import scope_and_period
 
-        from . import ledger
 
         if not request.user.has_perm("complaints.supervise_ticket"):
             raise PermissionDenied(gettext("您的角色无权查看12398台账"))
@@ -237,7 +236,6 @@ class SensitiveRemoveApi(ApiView):
                    parameters=[LANG_PARAM], request=SensitiveRemoveInSerializer,
                    responses={200: SensitiveMarkSerializer, **WRITE_ERRORS})
     def post(self, request, pk: str):
-        from core.api_base import check_id
 
         mark_id = check_id(pk)
         data = SensitiveRemoveInSerializer(data=request.data)

@@ -5,14 +5,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from complaints.models import OPEN_STATUSES, Channel, Ticket
+from complaints.services import ticket_chase
+from core.errors import ApplicationError
+from reports.figures import Period
+
+from .interviews import interview_produce
+from .models import InterviewList, Level, RegulatorCase, TicketRisk
+from .services import ledger_close, ledger_reply, risk_sweep
 
 
 def seed_demo_risk() -> dict:
-    from reports.figures import Period
 
-    from .interviews import interview_produce
-    from .models import InterviewList, Level, RegulatorCase, TicketRisk
-    from .services import ledger_close, ledger_reply, risk_sweep
 
     result = risk_sweep().counts()
     supervisor = User.objects.filter(username="supervisor").first()
@@ -39,10 +42,7 @@ def seed_demo_risk() -> dict:
 def _ensure_levels(agent) -> None:
     """If the random demo left a level empty, the customer chases an open ticket until it gets there
     (through the services: the chase is on the timeline, the red crossing issues its warning)."""
-    from complaints.services import ticket_chase
-    from core.errors import ApplicationError
 
-    from .models import Level, TicketRisk
 
     for level in (Level.YELLOW, Level.ORANGE, Level.RED):
         if TicketRisk.objects.filter(level=level).exists():

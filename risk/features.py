@@ -1,6 +1,5 @@
 """What the points model counts, gathered for many open tickets at once: a handful of grouped
 queries per chunk of tickets, never one per ticket."""
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +10,11 @@ from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES, Callback, Channel, Kind, Mood, Ticket
 from core.config import setting
+from core.memo import Memo
+from outages.selectors import unrestored_events
 from sla.models import Clock, ClockState
+
+from .models import SensitiveCustomer
 
 HISTORY_DAYS = 365  # "in the last 12 months"
 TICKET_FIELDS = ("id", "number", "status", "unit_id", "owner_unit_id", "kind", "channel", "mood", "is_repeat",
@@ -57,7 +60,6 @@ def history_counts(keys: set[tuple[str, str]] | None, since: datetime, until: da
 
 def marked_by_hand():
     """Whether the ticket's customer (account number or phone) carries a hand-made mark."""
-    from .models import SensitiveCustomer
 
     return Exists(SensitiveCustomer.objects.filter(
         Q(account_no=OuterRef("account_no"), account_no__gt="") | Q(phone=OuterRef("customer_phone"), phone__gt=""),
@@ -71,18 +73,20 @@ def auto_sensitive(counts: dict | None) -> bool:
     return counts["complaints"] >= int(setting("sensitive_complaints_n")) or counts["regulator"] > 0
 
 
-_shares: dict = {"at": None, "values": {}}
-SHARE_TTL = 3600.0
+def _recent_shares() -> dict[int, float]:
+    now = timezone.now()
+    return category_shares_between(now - timedelta(days=HISTORY_DAYS), now)
 
 
-def category_shares(now: datetime, *, refresh: bool = False) -> dict[int, float]:
+# A slowly moving figure: the sweep (every 10 minutes) marks it changed, so every process reloads
+# it once after each sweep; with the shared cache down, at most an hour old.
+SHARES = Memo("risk-category-shares", _recent_shares, max_age=3600.0)
+
+
+def category_shares() -> dict[int, float]:
     """category id → share of its complaints in the last 12 months that went to 12398 or were
-    escalated (越级); categories with fewer than `risk_category_min_tickets` complaints count 0.
-    One grouped query, kept an hour in this process (it moves slowly)."""
-    moment = time.monotonic()
-    if refresh or _shares["at"] is None or moment - _shares["at"] >= SHARE_TTL:
-        _shares.update(at=moment, values=category_shares_between(now - timedelta(days=HISTORY_DAYS), now))
-    return _shares["values"]
+    escalated (越级); categories with fewer than `risk_category_min_tickets` complaints count 0."""
+    return SHARES.get()
 
 
 def category_shares_between(since: datetime, until: datetime) -> dict[int, float]:
@@ -94,28 +98,19 @@ def category_shares_between(since: datetime, until: datetime) -> dict[int, float
     return {r["category_id"]: r["up"] / r["n"] for r in grouped if r["n"] >= minimum}
 
 
-_outages: dict = {"at": None, "events": []}
-OUTAGE_TTL = 60.0
+# Changed on every save of an event or of its areas (risk.apps). Upcoming ones are kept too: a
+# planned outage becomes active at its start without any write.
+OUTAGES = Memo("risk-outages", lambda: list(unrestored_events()))
 
 
-def active_outages(*, refresh: bool = False) -> list:
-    """Outage events started and not restored (outages.selectors, areas prefetched) — a handful,
-    kept a minute in this process so an action does not ask each time."""
-    from outages.selectors import outage_list
-
-    moment = time.monotonic()
-    if refresh or _outages["at"] is None or moment - _outages["at"] >= OUTAGE_TTL:
-        _outages.update(at=moment, events=list(outage_list(active=True)))
-    return _outages["events"]
+def active_outages() -> list:
+    """Outage events started and not restored — a handful, kept in this process."""
+    now = timezone.now()
+    return [e for e in OUTAGES.get() if e.start_at <= now]
 
 
 def in_outage(events: list, service_area_id: int | None, address: str) -> bool:
     return any(e.covers(service_area_id=service_area_id, address=address) for e in events)
-
-
-def clear_cache() -> None:
-    _shares["at"] = None
-    _outages["at"] = None
 
 
 # The ticket's own counts: (feature, model, filter).
@@ -203,7 +198,7 @@ def locked_chunk(*, after: int, limit: int) -> list[dict]:
 def live_features(rows: list[dict], now: datetime, context: Context | None = None) -> dict[int, dict]:
     """ticket id → features, as of now, for rows of `live_rows` (uncounted ones with a context)."""
     since = now - timedelta(days=HISTORY_DAYS)
-    shares = category_shares(now)
+    shares = category_shares()
     outages = active_outages()
     out = {}
     for r in rows:

@@ -11,6 +11,7 @@ from accounts.models import Unit
 from complaints.models import Ticket
 from core.config import setting
 from reports.figures import AT_FAULT_COMPLAINT, Period
+from sla.calendar import get_calendar
 
 from .models import InterviewList
 
@@ -53,7 +54,6 @@ def interview_produce(period: Period, *, now=None) -> InterviewList:
 
 
 def first_working_day(year: int, month: int) -> date:
-    from sla.calendar import get_calendar
 
     calendar, day = get_calendar(), date(year, month, 1)
     while not calendar.is_working_day(day):

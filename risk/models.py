@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Ticket
+from complaints.policy import mask_phone
 from core.choices import ChoiceLabels
 
 
@@ -67,7 +68,6 @@ class SensitiveCustomer(models.Model):
         ]
 
     def __str__(self):
-        from complaints.policy import mask_phone
 
         return self.account_no or mask_phone(self.phone)  # shown in the admin's titles and logs
 

@@ -1,10 +1,19 @@
 """Reads of the risk app; lists are scoped with complaints.permissions.ticket_scope (so a 举报 is
 left out for everyone who may not see reports)."""
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
 from complaints.models import OPEN_STATUSES, Ticket
 from complaints.permissions import ticket_scope
+from complaints.policy import mask_phone
 from core.choices import labels
+from core.config import setting
 
-from .models import Level, TicketRisk
+from .features import COMPLAINT, HISTORY, HISTORY_DAYS, REGULATOR, customer_key, history_counts
+from .models import Level, SensitiveCustomer, TicketRisk
 from .scoring import explain
 
 
@@ -34,13 +43,8 @@ def risk_list(user, *, levels: list[str] | None = None, unit_ids: list[int] | No
 def sensitive_status(*, phone: str = "", account_no: str = "", now=None) -> dict | None:
     """Whether a caller is a sensitive customer (敏感客户) and why: hand-made marks (account number or
     phone), ≥ `sensitive_complaints_n` complaints or any 12398 ticket in 12 months. None if not."""
-    from datetime import timedelta
 
-    from django.db.models import Q
-    from django.utils import timezone
 
-    from .features import HISTORY_DAYS, customer_key, history_counts
-    from .models import SensitiveCustomer
 
     key = customer_key(account_no, phone)
     if key is None:
@@ -58,9 +62,7 @@ def sensitive_status(*, phone: str = "", account_no: str = "", now=None) -> dict
 
 
 def _auto_reasons(counts: dict) -> list[str]:
-    from django.utils.translation import gettext
 
-    from core.config import setting
 
     reasons = []
     if counts["complaints"] >= int(setting("sensitive_complaints_n")):
@@ -77,16 +79,9 @@ def sensitive_customers(user, *, now=None) -> list[dict]:
     """The sensitive customers of the user's scope, most 12398 tickets first: the automatic rule
     over their tickets in 12 months (grouped in SQL, ticket_scope — never a report the user may not
     see) plus every hand-made mark; each with its tickets of the 12 months (one more query)."""
-    from datetime import timedelta
 
-    from django.db.models import Count, Max, Q
-    from django.utils import timezone
 
-    from complaints.policy import mask_phone
-    from core.config import setting
 
-    from .features import COMPLAINT, HISTORY, HISTORY_DAYS, REGULATOR
-    from .models import SensitiveCustomer
 
     now = now or timezone.now()
     since = now - timedelta(days=HISTORY_DAYS)

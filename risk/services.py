@@ -7,15 +7,22 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from complaints.models import OPEN_STATUSES, SupervisionOrder, Ticket
+from complaints.models import OPEN_STATUSES, Channel, SupervisionOrder, Ticket, TicketEvent
+from complaints.permissions import access_ticket
+from complaints.services import ticket_supervise
+from complaints.services.supervision import order_deadline, supervision_issue_automatic
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from notifications.services import notify_many, supervision_people
 
-from .features import HISTORY_DAYS, Context, active_outages, category_shares, live_features, live_rows, locked_chunk
-from .models import Level, TicketRisk
+from .features import HISTORY_DAYS, SHARES, Context, live_features, live_rows, locked_chunk
+from .models import Level, RegulatorCase, SensitiveCustomer, TicketRisk
 from .scoring import BY_CODE, Model, factor_label
 
 log = logging.getLogger(__name__)
@@ -146,10 +153,7 @@ def _issue_warnings(crossings: list[tuple], now: datetime) -> int:
     order clock of complaints.services.supervision, so it is answered, closed and escalated like
     any order) with its timeline event, through the supervision service's bulk path; the units'
     managers and the supervision office told. A few queries whatever the number of crossings."""
-    from django.contrib.auth import get_user_model
 
-    from complaints.services.supervision import order_deadline, supervision_issue_automatic
-    from notifications.services import notify_many, supervision_people
 
     if not crossings:
         return 0
@@ -178,10 +182,9 @@ def _issue_warnings(crossings: list[tuple], now: datetime) -> int:
     return issued
 
 
-def risk_after_action(ticket: Ticket | list[Ticket]) -> None:
-    """The hook of complaints' transition service and intake: rescore after the event, in the
-    event's transaction (its statements are the event's: no savepoint on this path)."""
-    tickets = ticket if isinstance(ticket, list) else [ticket]
+def risk_after_action(*, tickets: list[Ticket], **_signal) -> None:
+    """Receiver of complaints' `tickets_changed` (transition service and intake): rescore after the
+    event, in the event's transaction (its statements are the event's: no savepoint on this path)."""
     now = timezone.now()
     result = risk_refresh([t.pk for t in tickets], now=now)
     written = {row[0]: row for row in result.rows}
@@ -196,8 +199,7 @@ def risk_sweep(*, now: datetime | None = None, chunk: int = CHUNK) -> RefreshRes
     SKIP LOCKED, so a ticket an action holds right now is left to that action's own rescoring."""
     now = now or timezone.now()
     model = Model()
-    category_shares(now, refresh=True)
-    active_outages(refresh=True)
+    SHARES.changed()  # every process takes the shares of this moment
     context = Context.read(now)
     result = RefreshResult()
     last = 0
@@ -227,8 +229,6 @@ def risk_follow_up(*, actor, numbers: list[str], content: str) -> dict[str, str]
     """Bulk follow-up from the risk list: a supervision order (督办单) on each ticket through the
     transition service (scope, state and permission checked per ticket) and the risk row marked
     followed up. Returns number → "ok" | "not_found" | "invalid_transition"."""
-    from complaints.services import ticket_supervise
-    from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权督办"))
@@ -258,7 +258,6 @@ def risk_follow_up(*, actor, numbers: list[str], content: str) -> dict[str, str]
 
 
 def _customer_open_ids(*, account_no: str, phone: str) -> list[int]:
-    from django.db.models import Q
 
     match = Q(pk__in=[])
     if account_no:
@@ -271,9 +270,7 @@ def _customer_open_ids(*, account_no: str, phone: str) -> list[int]:
 def sensitive_mark(*, actor, account_no: str = "", phone: str = "", reason: str):
     """Mark a customer sensitive by hand (the supervision office), with a reason; their open
     tickets are rescored at once."""
-    from core.errors import PermissionDenied, ValidationFailed
 
-    from .models import SensitiveCustomer
 
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权标记敏感客户"))
@@ -295,9 +292,7 @@ def sensitive_mark(*, actor, account_no: str = "", phone: str = "", reason: str)
 
 def sensitive_remove(*, actor, mark_id: int, reason: str):
     """Withdraw a hand-made mark (kept, with who, when and why)."""
-    from core.errors import NotFound, PermissionDenied, ValidationFailed
 
-    from .models import SensitiveCustomer
 
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权撤销敏感客户标记"))
@@ -315,11 +310,7 @@ def sensitive_remove(*, actor, mark_id: int, reason: str):
 
 def _ledger_case(actor, number: str):
     """The locked ledger row of a 12398 ticket the actor may see (created on first use)."""
-    from complaints.models import Channel
-    from complaints.permissions import access_ticket
-    from core.errors import PermissionDenied, ValidationFailed
 
-    from .models import RegulatorCase
 
     ticket = access_ticket(actor, number)  # 404 before 403: a ticket outside the scope does not exist
     if not actor.has_perm("complaints.supervise_ticket"):
@@ -333,9 +324,7 @@ def _ledger_case(actor, number: str):
 
 def ledger_reply(*, actor, number: str, text: str):
     """Record the reply sent to the regulator (答复监管)."""
-    from core.errors import Conflict, ValidationFailed
 
-    from .models import RegulatorCase
 
     if not (text or "").strip():
         raise ValidationFailed(gettext("请填写答复监管的内容"), fields={"text": [gettext("请填写答复监管的内容")]})
@@ -353,9 +342,7 @@ def ledger_reply(*, actor, number: str, text: str):
 def ledger_close(*, actor, number: str, confirmation: str):
     """销号: the regulator confirmed the case closed — only after the reply and once the ticket
     itself is closed (archived or withdrawn)."""
-    from core.errors import Conflict, ValidationFailed
 
-    from .models import RegulatorCase
 
     if not (confirmation or "").strip():
         message = gettext("请填写监管确认情况(如确认人、确认方式)")
@@ -377,7 +364,6 @@ def ledger_close(*, actor, number: str, confirmation: str):
 
 def _ledger_event(ticket: Ticket, actor, action: str, note: str, at: datetime) -> None:
     """The ledger's steps on the ticket's timeline (page and API events), beside its own history."""
-    from complaints.models import TicketEvent
 
     TicketEvent.objects.create(ticket=ticket, at=at, actor=actor, action=action, from_status=ticket.status,
                                to_status=ticket.status, note=note, data={"regulator_ref": ticket.regulator_ref})

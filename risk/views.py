@@ -1,21 +1,32 @@
 """Pages of the risk app: the supervision office's risk list (with bulk follow-up)."""
+from datetime import datetime, timedelta
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone as tz
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
 
+from complaints.permissions import access_ticket
 from complaints.views.common import require_perm, safe_next
 from core.choices import labels
+from core.config import setting
 from core.downloads import xlsx_response
 from core.errors import ApplicationError, NotFound, PermissionDenied
+from reports.exports import cell_value
+from reports.figures import Period, home_unit, scope_and_period
 
-from . import selectors, services
-from .models import Level
-from .scoring import explain
+from . import ledger, selectors, services
+from .calibration import calibrate
+from .interviews import interview_rows
+from .models import InterviewList, Level, SensitiveCustomer
+from .scoring import BY_CODE, explain, weights
 
 PAGE_SIZE = 50
 LIST_PERMS = ("complaints.supervise_ticket", "complaints.handle_ticket", "complaints.review_ticket")
@@ -61,7 +72,6 @@ def risk_follow_up_view(request):
 @require_GET
 def sensitive_list_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
-    from .models import SensitiveCustomer
 
     removed = SensitiveCustomer.objects.filter(removed_at__isnull=False).select_related(
         "marked_by", "removed_by").order_by("-removed_at")[:50]
@@ -95,9 +105,7 @@ def sensitive_remove_view(request, pk: int):
 
 
 def _ledger_context(request):
-    from reports.figures import scope_and_period
 
-    from . import ledger
 
     try:
         scope, period = scope_and_period(request.user, request.GET)
@@ -110,7 +118,6 @@ def _ledger_context(request):
 @require_GET
 def ledger_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
-    from . import ledger
 
     try:
         scope, period, rows = _ledger_context(request)
@@ -127,7 +134,6 @@ def ledger_xlsx_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
 
 
-    from . import ledger
 
     try:
         scope, period, rows = _ledger_context(request)
@@ -140,7 +146,6 @@ def ledger_xlsx_view(request):
 @login_required
 @require_POST
 def ledger_act_view(request, number: str):
-    from complaints.permissions import access_ticket
 
     action = request.POST.get("action")
     try:
@@ -164,10 +169,7 @@ def ledger_act_view(request, number: str):
 
 
 def _interviews(request):
-    from reports.figures import Period, home_unit
 
-    from .interviews import interview_rows
-    from .models import InterviewList
 
     month = request.GET.get("month")
     period = Period.parse(month) if month else Period.parse(None).shift(-1)  # default: last month
@@ -185,7 +187,6 @@ def interviews_view(request):
         period, stored, rows = _interviews(request)
     except ApplicationError as exc:
         return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
-    from core.config import setting
 
     return render(request, "risk/interviews.html", {
         "period": period, "stored": stored, "rows": rows, "previous": period.shift(-1).key,
@@ -198,11 +199,8 @@ def interviews_view(request):
 @require_GET
 def interviews_xlsx_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
-    from io import BytesIO
 
-    from openpyxl import Workbook
 
-    from reports.exports import cell_value
 
     try:
         period, _stored, rows = _interviews(request)
@@ -225,12 +223,8 @@ def interviews_xlsx_view(request):
 def calibration_view(request):
     """The calibration report for administrators and the supervision office (weights only shown)."""
     require_perm(request.user, "complaints.supervise_ticket", "core.change_setting")
-    from datetime import datetime, timedelta
 
-    from django.utils import timezone as tz
 
-    from .calibration import calibrate
-    from .scoring import BY_CODE, weights
 
     today = tz.localdate()
     since_text = request.GET.get("since") or (today - timedelta(days=180)).isoformat()

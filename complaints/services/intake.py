@@ -28,10 +28,10 @@ from complaints.models import (
     TicketEvent,
     TicketLink,
 )
+from complaints.signals import tickets_changed
 from core.config import setting
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from notifications.notice import Notice
-from risk.services import risk_after_action
 from sla.models import Clock
 from sla.services import clocks_for_new_ticket
 
@@ -310,7 +310,7 @@ def _insert(actor, chunk: list[_Pending], now: datetime) -> None:
             model.objects.bulk_create([row for item in chunk for row in item.written[name]])
         IdempotencyKey.objects.bulk_create([IdempotencyKey(user=actor, key=item.key, ticket=item.ticket)
                                             for item in chunk if item.key])
-        risk_after_action(tickets)  # first score (risk app)
+        tickets_changed.send(sender=Ticket, tickets=tickets)  # e.g. the first risk score
     for item in chunk:
         # What was written with the ticket, so a caller can show it without reading it back
         # (complaints.selectors.ticket_as_written).

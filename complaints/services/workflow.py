@@ -30,11 +30,11 @@ from complaints.models import (
     TicketEvent,
 )
 from complaints.permissions import ticket_scope
+from complaints.signals import tickets_changed
 from core import filecheck
 from core.config import setting
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from notifications.notice import Notice
-from risk.services import risk_after_action
 from sla.services import clock_extend, clocks_on
 
 S = Status
@@ -135,7 +135,7 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
                                    from_status=before, to_status=locked.status, note=note, data=data)
         if locked.status != before and locked.status not in EXTENSION_STATUSES:
             _withdraw_extensions(locked, actor)
-        risk_after_action(locked)  # rescore (risk app); red crossing → 投诉风险预警单
+        tickets_changed.send(sender=Ticket, tickets=[locked])  # e.g. rescore; red crossing → 投诉风险预警单
     return locked
 
 

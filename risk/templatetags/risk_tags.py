@@ -1,6 +1,7 @@
 from django import template
 
-from risk.selectors import risk_view
+from complaints.policy import holds
+from risk.selectors import risk_view, sensitive_status
 
 register = template.Library()
 
@@ -19,8 +20,6 @@ def risk_level(level: str, label: str, score=None):
 @register.inclusion_tag("risk/_sensitive_mark.html")
 def sensitive_mark(user, phone: str = "", account_no: str = ""):
     """Intake's mark for a sensitive caller — only for those who may look callers up by number."""
-    from complaints.policy import holds
-    from risk.selectors import sensitive_status
 
     if not holds(user, "complaints.search_customer"):
         return {"status": None}

@@ -1,13 +1,14 @@
 """What risk scoring adds to each intake and each workflow action (complaints' intake and
-transition service call risk_after_action in their transaction): one query reading the ticket, its
-callback and clock counts and its customer's 12-month history, and one writing the score when it
-changed — no savepoint, no second read (settings, category shares and outages come from the
+transition service send tickets_changed in their transaction; risk_after_action receives it): one
+query reading the ticket, its callback and clock counts and its customer's 12-month history, and
+one writing the score when it changed — no savepoint, no second read (settings, category shares and outages come from the
 process caches)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from complaints import services as s
+from complaints.signals import tickets_changed
 from risk import services as risk_services
 from risk.models import TicketRisk
 
@@ -15,19 +16,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hook_queries(monkeypatch):
+def hook_queries():
     """The statements of each risk_after_action call, in order."""
     calls = []
-    real = risk_services.risk_after_action
 
-    def spy(ticket):
+    def spy(**signal):
         with CaptureQueriesContext(connection) as ctx:
-            real(ticket)
+            risk_services.risk_after_action(**signal)
         calls.append([q["sql"] for q in ctx.captured_queries])
 
-    monkeypatch.setattr("complaints.services.intake.risk_after_action", spy)
-    monkeypatch.setattr("complaints.services.workflow.risk_after_action", spy)
-    return calls
+    tickets_changed.disconnect(dispatch_uid="risk_after_action")
+    tickets_changed.connect(spy, dispatch_uid="spy")
+    yield calls
+    tickets_changed.disconnect(dispatch_uid="spy")
+    tickets_changed.connect(risk_services.risk_after_action, dispatch_uid="risk_after_action")
 
 
 def test_intake_and_actions_cost_one_read_and_one_write(make_ticket, users, hook_queries):

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from risk.calibration import calibrate
+
 
 class Command(BaseCommand):
     help = "Calibration report of the risk score over archived complaints of a period (AUC, top 5%/10%, lift)."
@@ -18,7 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--horizon", type=int, default=90, help="days after receipt the outcome is looked for")
 
     def handle(self, *args, **options):
-        from risk.calibration import calibrate
 
         try:
             since, until = (timezone.make_aware(datetime.strptime(options[k], "%Y-%m-%d")) for k in ("since", "until"))
