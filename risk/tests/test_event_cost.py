@@ -1,8 +1,8 @@
 """What risk scoring adds to each intake and each workflow action (complaints' intake and
 transition service send tickets_changed in their transaction; risk_after_action receives it): one
 query reading the ticket, its callback and clock counts and its customer's 12-month history, and
-one writing the score when it changed — no savepoint, no second read (settings, category shares and outages come from the
-process caches)."""
+one writing the score when it changed — no savepoint, no second read (settings, category shares
+and outages come from the process caches)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
