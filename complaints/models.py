@@ -273,6 +273,16 @@ class Ticket(ChoiceLabels, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def rows(self, relation: str):
+        """The rows of a reverse relation (`clocks`, `events`, `supervisions`, …) for whoever shows
+        or checks them: on a ticket intake has just registered, what intake wrote with it (`written`;
+        a new ticket has nothing else), so its 201 needs no read-back; otherwise the prefetched rows,
+        or one query."""
+        written = self.__dict__.get("written")
+        if written is not None:
+            return written.get(relation, [])
+        return getattr(self, relation).all()
+
 
 class TicketEvent(ChoiceLabels, models.Model):
     """The readable timeline: who did what, when, from which state to which."""

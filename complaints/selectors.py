@@ -214,22 +214,6 @@ def reply_rejection(ticket: Ticket) -> TicketEvent | None:
     return last if last is not None and last.action == "review" and not last.data.get("approved") else None
 
 
-def ticket_as_written(ticket: Ticket) -> Ticket:
-    """A just-registered ticket ready for the detail serializer without reading it back: its
-    relations are filled from what intake wrote (`written_relations`); everything else is empty
-    for a new ticket. Use only on the fresh object — it is a snapshot, not a live view."""
-    rows = {"attachments": [], "contacts": [], "callbacks": [], "extensions": [], "supervisions": [],
-            "major_reports": [], "onsite_investigations": [], "investigation_tasks": [],
-            "accountabilities": [], **ticket.written_relations}
-    cache = {}
-    for name, values in rows.items():
-        queryset = getattr(ticket, name).get_queryset()
-        queryset._result_cache, queryset._prefetch_done = list(values), True  # as prefetch_related leaves it
-        cache[name] = queryset
-    ticket._prefetched_objects_cache = cache
-    return ticket
-
-
 def earlier_for_caller(user, *, phone: str = "", account_no: str = "", limit: int = 10) -> list[Ticket]:
     """The caller's earlier tickets (complaints.services.earlier_tickets) that this user may see."""
     from complaints.services import earlier_tickets

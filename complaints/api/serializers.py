@@ -265,34 +265,41 @@ class TicketDetailSerializer(TicketListSerializer):
     reviewed_at = serializers.DateTimeField(allow_null=True, help_text="审核时间")
     closed_at = serializers.DateTimeField(allow_null=True, help_text="办结时间")
     updated_at = serializers.DateTimeField(help_text="最后修改时间")
-    clocks = ClockSerializer(many=True, source="clocks.all", help_text="时限(派发、首次联系、处理答复、回访等)")
+    clocks = serializers.SerializerMethodField(help_text="时限(派发、首次联系、处理答复、回访等)")
     # Links, timeline and attachments as complaints.policy lets this user see them.
     links = serializers.SerializerMethodField(help_text="关联工单(重复、越级)")
     timeline = serializers.SerializerMethodField(help_text="处理记录，按时间先后")
     attachments = serializers.SerializerMethodField(help_text="附件")
-    onsite_investigations = OnsiteInvestigationSerializer(many=True, source="onsite_investigations.all",
-                                                          help_text="现场调查记录")
+    onsite_investigations = serializers.SerializerMethodField(help_text="现场调查记录")
     investigation_tasks = serializers.SerializerMethodField(help_text="举报的调查任务及各单位的答复(仅举报件)")
     allowed_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的动作(snake_case，如 add_info 对应 POST …/add-info/)")
     risk = serializers.SerializerMethodField(help_text="投诉风险：分数、等级与构成因素(已办结工单为 null)")
 
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, obj):
+        return ClockSerializer(obj.rows("clocks"), many=True, context=self.context).data
+
+    @extend_schema_field(OnsiteInvestigationSerializer(many=True))
+    def get_onsite_investigations(self, obj):
+        return OnsiteInvestigationSerializer(obj.rows("onsite_investigations"), many=True, context=self.context).data
+
     @extend_schema_field(LinkSerializer(many=True))
     def get_links(self, obj):
-        return LinkSerializer(visible_links(self.context["request"].user, obj, obj.links.all()), many=True).data
+        return LinkSerializer(visible_links(self.context["request"].user, obj, obj.rows("links")), many=True).data
 
     @extend_schema_field(InvestigationTaskSerializer(many=True))
     def get_investigation_tasks(self, obj):
-        tasks = obj.investigation_tasks.all() if obj.takes_investigation_tasks else []
+        tasks = obj.rows("investigation_tasks") if obj.takes_investigation_tasks else []
         return InvestigationTaskSerializer(tasks, many=True, context=self.context).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, obj):
-        return EventSerializer(visible_events(self.context["request"].user, obj, obj.events.all()), many=True).data
+        return EventSerializer(visible_events(self.context["request"].user, obj, obj.rows("events")), many=True).data
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, obj):
-        rows = visible_attachments(self.context["request"].user, obj, obj.attachments.all())
+        rows = visible_attachments(self.context["request"].user, obj, obj.rows("attachments"))
         return AttachmentSerializer(rows, many=True, context=self.context).data
 
     def get_allowed_actions(self, obj) -> list[str]:

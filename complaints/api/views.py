@@ -129,8 +129,7 @@ class TicketListApi(ApiView, GenericAPIView):
         elif ticket.status != Status.REGISTERED:  # dispatched at once by grid routing: read it as it is now
             response = ticket_response(request, ticket.number, code=status.HTTP_201_CREATED)
         else:
-            fresh = selectors.ticket_as_written(ticket)
-            response = Response(s.TicketDetailSerializer(fresh, context={"request": request}).data,
+            response = Response(s.TicketDetailSerializer(ticket, context={"request": request}).data,
                                 status=status.HTTP_201_CREATED)
         response.data["outages"] = intake_outages(ticket)  # the outages covering the caller (outages app)
         return response

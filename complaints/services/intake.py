@@ -312,9 +312,7 @@ def _insert(actor, chunk: list[_Pending], now: datetime) -> None:
                                             for item in chunk if item.key])
         tickets_changed.send(sender=Ticket, tickets=tickets)  # e.g. the first risk score
     for item in chunk:
-        # What was written with the ticket, so a caller can show it without reading it back
-        # (complaints.selectors.ticket_as_written).
-        item.ticket.written_relations = item.written
+        item.ticket.written = item.written  # shown without reading it back (Ticket.rows)
 
 
 def _lock_callers(tickets: list[Ticket]) -> None:

@@ -72,15 +72,14 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
     if action == "close":
         return ticket.kind in CLOSABLE_AT_INTAKE
     if action == "extension_decision":
-        # From the prefetched requests when the page loaded them, else one query.
-        return any(e.decision == ExtensionRequest.Decision.PENDING for e in ticket.extensions.all())
+        return any(e.decision == ExtensionRequest.Decision.PENDING for e in ticket.rows("extensions"))
     if action == "order_reply":
-        return any(o.closed_at is None and o.replied_at is None for o in ticket.supervisions.all())
+        return any(o.closed_at is None and o.replied_at is None for o in ticket.rows("supervisions"))
     if action == "order_close":
-        return any(o.closed_at is None for o in ticket.supervisions.all())
+        return any(o.closed_at is None for o in ticket.rows("supervisions"))
     if action in ("major_report", "major_summary"):
         kind = "flash" if action == "major_report" else "summary"
-        return ticket.takes_major_reports and all(r.kind != kind for r in ticket.major_reports.all())
+        return ticket.takes_major_reports and all(r.kind != kind for r in ticket.rows("major_reports"))
     if action in ("investigate", "conclude"):
         return ticket.kind == Kind.REPORT
     if action == "followup":
