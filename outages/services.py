@@ -85,8 +85,7 @@ def _save(event: OutageEvent, data: OutageData, actor) -> None:
     event._history_user = actor
     event.save()
     event.service_areas.set(data.service_areas)
-    if hasattr(event, "_prefetched_objects_cache"):
-        event._prefetched_objects_cache.pop("service_areas", None)
+    event.refresh_from_db(fields=["service_areas"])  # drops the areas prefetched before the change
 
 
 def outage_create(*, actor, data: OutageData, source_system: str = "", source_id: str = "") -> OutageEvent:

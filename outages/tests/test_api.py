@@ -90,3 +90,16 @@ def test_ticket_intake_answers_the_matched_outage(client_as, make_event):
     elsewhere = client_as("agent").post(reverse("api-tickets"), {**body, "customer": {
         "name": "李四", "phone": "13900139001", "address": "和平村"}}, format="json")
     assert elsewhere.json()["outages"] == []
+
+
+def test_an_update_answers_with_the_new_areas(client_as, areas, units, users):
+    from complaints.models import ServiceArea
+
+    ServiceArea.objects.create(code="A-HX", name="红星村", keywords="红星村", unit=units["GS-A1-1"],
+                               contact=users["station_a"])
+    client = client_as("lead")
+    assert client.post(reverse("api-outages"), _body(), format="json").status_code == 201
+    second = client.post(reverse("api-outages"), _body(service_areas=["A-XF", "A-HX"]), format="json")
+    assert second.status_code == 200, second.json()
+    assert sorted(a["code"] for a in second.json()["service_areas"]) == ["A-HX", "A-XF"]
+    assert sorted(OutageEvent.objects.get().service_areas.values_list("code", flat=True)) == ["A-HX", "A-XF"]
