@@ -1,9 +1,11 @@
 """/api/v1/outages/: the outage events (list, create or push, detail, update, restore). One class
 per operation, thin calls into outages.services (writes) and outages.selectors (reads)."""
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Unit
@@ -14,6 +16,7 @@ from core.errors import NotFound
 from core.pagination import KeysetPagination
 
 from . import selectors, services
+from .filters import OutageFilter
 from .models import OutageEvent, OutageKind
 
 TAG = "停电信息"
@@ -59,12 +62,6 @@ class OutageInSerializer(serializers.Serializer):
                                       help_text="来源系统编号：同一来源系统同一编号再次提交即为更新(幂等)")
 
 
-class OutageFilterSerializer(serializers.Serializer):
-    active = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                      help_text="1：已开始且未恢复；0：已恢复或尚未开始")
-    service_area = serializers.CharField(required=False, max_length=32, help_text="服务区域编码")
-
-
 class OutageRestoreSerializer(serializers.Serializer):
     restored_at = serializers.DateTimeField(required=False, allow_null=True, help_text="恢复时间，缺省为当前时间")
 
@@ -105,21 +102,24 @@ _EXAMPLE = {"kind": "fault", "cause": "10千伏城关线故障跳闸", "unit": "
             "expected_restore_at": "2026-11-20T13:00:00+08:00", "source_system": "pms", "source_id": "TD-2026-0001"}
 
 
-class OutageListApi(ApiView):
+class OutageListApi(ApiView, GenericAPIView):
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OutageFilter
     pagination_class = OutagePagination
+    queryset = OutageEvent.objects.none()  # the schema's model; requests use get_queryset
+    serializer_class = OutageInSerializer  # what OPTIONS describes (the POST body)
+
+    def get_queryset(self):
+        return selectors.outage_list()
 
     @extend_schema(tags=[TAG], summary="停电事件列表", operation_id="outages_list",
                    description="全部停电事件(不含客户信息)，按开始时间倒序，游标分页。`?active=1` 只列正在停电的，"
                                "`?service_area=` 按服务区域编码。",
-                   parameters=[OutageFilterSerializer, LANG_PARAM],
+                   parameters=[LANG_PARAM],
                    responses={200: OutageSerializer(many=True), **READ_ERRORS})
     def get(self, request):
-        params = OutageFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        qs = selectors.outage_list(**params.validated_data)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(OutageSerializer(page, many=True).data)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(OutageSerializer(page, many=True).data)
 
     @extend_schema(tags=[TAG], summary="录入或推送停电事件", operation_id="outages_create",
                    description="责任单位录入，或配网/停电管理系统推送。"

@@ -43,6 +43,11 @@ def active_events_for(*, service_area=None, address: str = "", at: datetime | No
     return sorted(found, key=lambda e: (not e.is_active, e.start_at, e.pk))
 
 
+def active_q(at: datetime) -> Q:
+    """Started and not restored at `at`."""
+    return Q(restored_at__isnull=True, start_at__lte=at)
+
+
 def unrestored_events() -> QuerySet:
     """Events not restored yet, started or upcoming (areas prefetched)."""
     return _events().filter(restored_at__isnull=True)
@@ -54,7 +59,7 @@ def outage_list(*, active: bool | None = None, service_area: str = "", unit=None
     `service_area` = an area code; `unit` = the responsible unit's subtree."""
     at = at or timezone.now()
     qs = _events()
-    is_active = Q(restored_at__isnull=True, start_at__lte=at)
+    is_active = active_q(at)
     if active is True:
         qs = qs.filter(is_active)
     elif active is False:

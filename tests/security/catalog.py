@@ -228,7 +228,6 @@ SERIALIZERS: dict[str, str] = {
     "knowledge.api.ArticleHitSerializer": "plain",
     "knowledge.api.ArticleQuerySerializer": "input",
     "knowledge.api.ArticleSerializer": "plain",
-    "outages.api.OutageFilterSerializer": "input",
     "outages.api.OutageInSerializer": "input",
     "outages.api.OutageRestoreSerializer": "input",
     "outages.api.OutageSerializer": "plain",  # an event: areas, cause, times; no customer
