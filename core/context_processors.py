@@ -1,4 +1,4 @@
-"""Navigation by role, and the unread notification count for the bell."""
+"""Navigation by role, and the bell's unread counts (needs my action / for information)."""
 import functools
 
 from django.urls import reverse
@@ -45,9 +45,17 @@ def navigation(request):
              for label, url, roles in nav_entries() if not roles or user.has_role(*roles)]
     if user.is_staff:
         items.append({"label": gettext_lazy("系统管理"), "url": reverse("admin:index"), "active": False})
-    return {"nav": items, "notifications_url": reverse("notifications:list"),
-            "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+    return {"nav": items, **bell_context(user),
             "calendar_missing_year": _calendar_missing_year(user)}
+
+
+def bell_context(user) -> dict:
+    """The bell (base.html and its own polled fragment): needs-my-action and for-information counts,
+    one indexed query."""
+    from notifications.selectors import bell_counts
+
+    return {"notifications_url": reverse("notifications:list"), "bell_url": reverse("notifications:bell"),
+            "bell": bell_counts(user)}
 
 
 def _calendar_missing_year(user) -> int | None:

@@ -10,7 +10,7 @@ from notifications.models import Notification, OutboxMessage
 
 @admin.register(Notification)
 class NotificationAdmin(TicketRowsAdmin):
-    list_display = ["created_at", "user", "kind", "message", "ticket", "read_at"]
+    list_display = ["last_at", "user", "kind", "message", "count", "ticket", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "message", "ticket__number"]
     list_select_related = ["user", "ticket"]

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,14 +20,26 @@ class Notification(ChoiceLabels, models.Model):
     params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A notice that repeats for the same ticket (notifications.kinds.GROUPED_KINDS) keeps one row per
+    # reader: `group_key` names it, `count` says how many times it came, `last_at` when it last did.
+    group_key = models.CharField(max_length=64, null=True, blank=True)
+    count = models.PositiveIntegerField(_("次数"), default=1)
+    last_at = models.DateTimeField(_("最近时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user"),
+        ordering = ["-last_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "group_key"], name="notification_group")]
+        indexes = [models.Index(fields=["user", "-last_at"], name="notification_user_last"),
                    models.Index(fields=["user"], name="notification_unread",
                                 condition=Q(read_at__isnull=True))]
+
+    @property
+    def needs_action(self) -> bool:
+        from notifications.kinds import needs_action
+
+        return needs_action(self.kind)
 
     @property
     def text(self) -> str:

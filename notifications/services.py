@@ -18,22 +18,43 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False
     """Several notifications at once — (users, ticket, kind, message) each — with one insert per
     table, so a sweep over hundreds of tickets costs a handful of queries. `ticket` needs only
     `pk` and `number` (a Ticket, or a light record of one). In-app rows are one per user and
-    ticket; e-mail and SMS are one per recipient per call (a digest when there are several), so a
-    manager whose unit has 200 clocks crossing in one sweep gets one e-mail, not 200."""
+    ticket; a kind that repeats (notifications.kinds.GROUPED_KINDS) updates the reader's row for
+    that ticket instead — count + 1, the latest text and time, unread again — in the same statement
+    (an upsert on the unique (user, group_key)). E-mail and SMS are one per recipient per call (a
+    digest when there are several), so a manager whose unit has 200 clocks crossing in one sweep
+    gets one e-mail, not 200. Returns the number of notices (new rows and repeats)."""
     from django.utils import timezone
+
+    from notifications.kinds import group_key
 
     now = timezone.now()
     rows = []
+    grouped: dict[tuple[int, str], list] = {}
     by_user: dict[int, tuple[object, list[tuple[object, str]]]] = {}
     for users, ticket, kind, message in items:
         unique = [u for u in {u.pk: u for u in users if u is not None and u.is_active}.values()]
+        key = group_key(kind, ticket.pk if ticket else None)
         for u in unique:
-            rows.append((u.pk, ticket.pk if ticket else None, kind, message[:300],
-                         getattr(message, "template", ""), getattr(message, "params", {}), now))
+            row = [u.pk, ticket.pk if ticket else None, kind, message[:300], getattr(message, "template", ""),
+                   getattr(message, "params", {}), now, now, 1, key]
+            if key is None:
+                rows.append(row)
+            elif (u.pk, key) in grouped:  # twice in one call: one row, counted twice, the later text
+                earlier = grouped[(u.pk, key)]
+                earlier[3:6], earlier[8] = row[3:6], earlier[8] + 1
+            else:
+                grouped[(u.pk, key)] = row
             by_user.setdefault(u.pk, (u, []))[1].append((ticket, message))
-    if not rows:
+    if not by_user:
         return 0
-    insert_rows(Notification, ["user", "ticket", "kind", "message", "template", "params", "created_at"], rows)
+    fields = ["user", "ticket", "kind", "message", "template", "params", "created_at", "last_at", "count",
+              "group_key"]
+    if rows:
+        insert_rows(Notification, fields, rows)
+    if grouped:
+        insert_rows(Notification, fields, list(grouped.values()), on_conflict=(
+            ["user", "group_key"], {"count": "{table}.{col} + EXCLUDED.{col}", "message": None, "template": None,
+                                    "params": None, "last_at": None, "read_at": "NULL"}))
     outbox = []
     for user, messages in by_user.values():
         if len(messages) == 1:
@@ -52,7 +73,7 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False
     if outbox:
         OutboxMessage.objects.bulk_create(outbox)
         transaction.on_commit(_schedule_delivery)
-    return len(rows)
+    return sum(len(messages) for _user, messages in by_user.values())
 
 
 def sms_customers(messages: Iterable[tuple[str, str]]) -> int:
@@ -66,9 +87,13 @@ def sms_customers(messages: Iterable[tuple[str, str]]) -> int:
     return len(outbox)
 
 
-def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool = False, batch: int = 1000) -> list:
+def insert_rows(model, fields: list[str], rows: list, *, returning: bool = False, batch: int = 1000,
+                on_conflict: tuple[list[str], dict[str, str | None]] | None = None) -> list:
     """Plain multi-row INSERT for hot paths (the sweep): no model instances, values prepared
-    only where the database needs it (datetimes, JSON). Returns the new ids with `returning`."""
+    only where the database needs it (datetimes, JSON). Returns the new ids with `returning`.
+    `on_conflict=(unique fields, {field: SQL or None})` makes it an upsert (PostgreSQL and SQLite
+    share the syntax): each listed field is set to the SQL given ({table}/{col} filled in) or, for
+    None, to the value the row would have inserted."""
     from django.db import connection
 
     meta = model._meta
@@ -90,6 +115,8 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
         for start in range(0, len(rows), batch):
             part = rows[start:start + batch]
             sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(part))}"
+            if on_conflict:
+                sql += _upsert_clause(meta, *on_conflict)
             if returning:
                 sql += f" RETURNING {qn(meta.pk.column)}"
             params = [value if prep is None or value is None else prep(value)
@@ -98,6 +125,19 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
             if returning:
                 ids += [r[0] for r in cursor.fetchall()]
     return ids
+
+
+def _upsert_clause(meta, unique: list[str], updates: dict[str, str | None]) -> str:
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    target = ", ".join(qn(meta.get_field(name).column) for name in unique)
+    sets = []
+    for name, sql in updates.items():
+        col = qn(meta.get_field(name).column)
+        value = f"EXCLUDED.{col}" if sql is None else sql.format(table=qn(meta.db_table), col=col)
+        sets.append(f"{col} = {value}")
+    return f" ON CONFLICT ({target}) DO UPDATE SET {', '.join(sets)}"
 
 
 DELIVERY_DEBOUNCE_SECONDS = 5

@@ -203,6 +203,8 @@ def ticket_return(*, ticket, actor, reason: str, expected_version=None) -> Ticke
             raise Conflict(gettext("已超过退单时限(派发后%(days)s个工作日)，不能退单") % {"days": window},
                            code="return_window_passed")
         t.status, t.handler = Status.RETURNED, None
+        _notify_dispatcher(t, Notice(gettext_noop("工单 %(number)s 被%(unit)s退回，原因：%(reason)s。请重新派发"),
+                                     number=t.number, unit=t.unit.name if t.unit else "", reason=reason[:200]))
         return "returned", reason, {"unit": t.unit.code if t.unit else None}
 
     return _act(ticket=ticket, actor=actor, action="return", change=change, expected_version=expected_version)
@@ -523,6 +525,32 @@ def _notify_unit(ticket: Ticket, kind: str, message: str) -> None:
     elif ticket.unit_id:
         people += unit_people(ticket.unit, Role.HANDLER)
     notify(users=people, ticket=ticket, kind=kind, message=message)
+
+
+def return_recipients(ticket: Ticket) -> list:
+    """Who hears of a return: the person who dispatched the ticket (its last dispatch), if still
+    active and still dispatching; else the leads of that person's unit; for an automatic dispatch
+    (the system user), or when that unit has no lead, the leads of the unit that took the call."""
+    from accounts.models import Role
+    from accounts.system import SYSTEM_USERNAME
+    from notifications.services import unit_people
+
+    last = (TicketEvent.objects.filter(ticket=ticket, action="dispatch").select_related("actor__unit")
+            .order_by("-at", "-id").first())
+    dispatcher = last.actor if last else None
+    if dispatcher is not None and dispatcher.username != SYSTEM_USERNAME:
+        if dispatcher.is_active and dispatcher.has_perm(ACTIONS["dispatch"].permission):
+            return [dispatcher]
+        leads = unit_people(dispatcher.unit, Role.LEAD)
+        if leads:
+            return leads
+    return unit_people(ticket.intake_unit, Role.LEAD)
+
+
+def _notify_dispatcher(ticket: Ticket, message: str) -> None:
+    from notifications.services import notify
+
+    notify(users=return_recipients(ticket), ticket=ticket, kind="returned", message=message)
 
 
 def _notify_supervision(ticket: Ticket, kind: str, message: str) -> None:

@@ -126,6 +126,7 @@ CATALOG: dict[str, Route] = {
     "knowledge:intake_suggest": Route("page"),  # articles for the typed description; reads no ticket
     "knowledge:intake_answer": Route("page", methods=("POST",)),  # intake of an enquiry answered from an article
     "notifications:list": Route("page", "own"),
+    "notifications:bell": Route("page", "own"),  # the user's own unread counts, polled by htmx
     "notifications:mark_all_read": Route("page", "own", ("POST",)),
     "notifications:open": Route("page", "own", ("POST",)),
     "risk:list": Route("page", "list"),
