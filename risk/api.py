@@ -133,8 +133,6 @@ class LedgerApi(ApiView):
                                OpenApiParameter("unit", OpenApiTypes.STR)],
                    responses={200: LedgerSerializer, **READ_ERRORS, **E403})
     def get(self, request):
-
-
         if not request.user.has_perm("complaints.supervise_ticket"):
             raise PermissionDenied(gettext("您的角色无权查看12398台账"))
         scope, period = scope_and_period(request.user, request.query_params)
@@ -146,7 +144,6 @@ class LedgerApi(ApiView):
 class SensitiveMarkSerializer(serializers.Serializer):
     """Customer fields as method fields: readable only by the supervision office (the view's
     permission), phones masked (complaints.policy.mask_phone)."""
-
     id = serializers.IntegerField(help_text="标记编号(撤销时使用)")
     account_no = serializers.SerializerMethodField(help_text="户号")
     phone = serializers.SerializerMethodField(help_text="联系电话(脱敏)")
@@ -175,7 +172,6 @@ class SensitiveTicketSerializer(serializers.Serializer):
 
 class SensitiveCustomerSerializer(serializers.Serializer):
     """As SensitiveMarkSerializer: the supervision office only; the phone arrives masked."""
-
     account_no = serializers.SerializerMethodField(help_text="户号(按电话识别的客户为空)")
     phone = serializers.SerializerMethodField(help_text="联系电话(脱敏；完整号码只能在工单页查看并留痕)")
     name = serializers.SerializerMethodField(help_text="客户姓名")
@@ -236,7 +232,6 @@ class SensitiveRemoveApi(ApiView):
                    parameters=[LANG_PARAM], request=SensitiveRemoveInSerializer,
                    responses={200: SensitiveMarkSerializer, **WRITE_ERRORS})
     def post(self, request, pk: str):
-
         mark_id = check_id(pk)
         data = SensitiveRemoveInSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -15,8 +15,6 @@ from .services import ledger_close, ledger_reply, risk_sweep
 
 
 def seed_demo_risk() -> dict:
-
-
     result = risk_sweep().counts()
     supervisor = User.objects.filter(username="supervisor").first()
     agent = User.objects.filter(username="agent").first()
@@ -42,8 +40,6 @@ def seed_demo_risk() -> dict:
 def _ensure_levels(agent) -> None:
     """If the random demo left a level empty, the customer chases an open ticket until it gets there
     (through the services: the chase is on the timeline, the red crossing issues its warning)."""
-
-
     for level in (Level.YELLOW, Level.ORANGE, Level.RED):
         if TicketRisk.objects.filter(level=level).exists():
             continue

@@ -60,7 +60,6 @@ def history_counts(keys: set[tuple[str, str]] | None, since: datetime, until: da
 
 def marked_by_hand():
     """Whether the ticket's customer (account number or phone) carries a hand-made mark."""
-
     return Exists(SensitiveCustomer.objects.filter(
         Q(account_no=OuterRef("account_no"), account_no__gt="") | Q(phone=OuterRef("customer_phone"), phone__gt=""),
         removed_at__isnull=True))
@@ -131,7 +130,6 @@ def _count(model, condition: Q):
 class Context:
     """What the sweep reads once for every open ticket instead of once per chunk: the customers'
     12-month history and each open ticket's callback and clock counts (grouped queries)."""
-
     history: dict
     counts: dict  # ticket id → {feature: n}
     read_at: datetime  # a row an action rescored after this is fresher than the context

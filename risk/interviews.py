@@ -54,7 +54,6 @@ def interview_produce(period: Period, *, now=None) -> InterviewList:
 
 
 def first_working_day(year: int, month: int) -> date:
-
     calendar, day = get_calendar(), date(year, month, 1)
     while not calendar.is_working_day(day):
         day += timedelta(days=1)

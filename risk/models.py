@@ -20,7 +20,6 @@ class Level(models.TextChoices):
 class TicketRisk(ChoiceLabels, models.Model):
     """The current risk score of an open ticket and the factors that made it (removed when the
     ticket closes). Written only by risk.services (each ticket event, the sweep)."""
-
     ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="risk")
     score = models.PositiveIntegerField(_("风险分"), default=0)
     level = models.CharField(_("风险等级"), max_length=8, choices=Level.choices, default=Level.NONE)
@@ -47,7 +46,6 @@ class TicketRisk(ChoiceLabels, models.Model):
 
 class SensitiveCustomer(models.Model):
     """A customer marked sensitive by hand (the automatic rule is computed: risk.sensitive)."""
-
     account_no = models.CharField(_("户号"), max_length=32, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     reason = models.CharField(_("原因"), max_length=200)
@@ -68,7 +66,6 @@ class SensitiveCustomer(models.Model):
         ]
 
     def __str__(self):
-
         return self.account_no or mask_phone(self.phone)  # shown in the admin's titles and logs
 
 
@@ -106,7 +103,6 @@ class RegulatorCase(ChoiceLabels, models.Model):
 class InterviewList(models.Model):
     """The monthly 约谈 list: units over both the count and the per-million threshold in a month
     (rows: [{"unit": id, "code", "name", "complaints", "customers", "per_million", "tickets": [numbers]}])."""
-
     month = models.CharField(_("月份"), max_length=7, unique=True)  # YYYY-MM
     count_threshold = models.PositiveIntegerField(_("有责投诉件数阈值"))
     rate_threshold = models.FloatField(_("百万客户投诉率阈值"))

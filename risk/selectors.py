@@ -43,9 +43,6 @@ def risk_list(user, *, levels: list[str] | None = None, unit_ids: list[int] | No
 def sensitive_status(*, phone: str = "", account_no: str = "", now=None) -> dict | None:
     """Whether a caller is a sensitive customer (敏感客户) and why: hand-made marks (account number or
     phone), ≥ `sensitive_complaints_n` complaints or any 12398 ticket in 12 months. None if not."""
-
-
-
     key = customer_key(account_no, phone)
     if key is None:
         return None
@@ -62,8 +59,6 @@ def sensitive_status(*, phone: str = "", account_no: str = "", now=None) -> dict
 
 
 def _auto_reasons(counts: dict) -> list[str]:
-
-
     reasons = []
     if counts["complaints"] >= int(setting("sensitive_complaints_n")):
         reasons.append(gettext("12个月内投诉 %(n)s 件") % {"n": counts["complaints"]})
@@ -79,10 +74,6 @@ def sensitive_customers(user, *, now=None) -> list[dict]:
     """The sensitive customers of the user's scope, most 12398 tickets first: the automatic rule
     over their tickets in 12 months (grouped in SQL, ticket_scope — never a report the user may not
     see) plus every hand-made mark; each with its tickets of the 12 months (one more query)."""
-
-
-
-
     now = now or timezone.now()
     since = now - timedelta(days=HISTORY_DAYS)
     base = ticket_scope(user).filter(HISTORY, received_at__gte=since)

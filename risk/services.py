@@ -153,8 +153,6 @@ def _issue_warnings(crossings: list[tuple], now: datetime) -> int:
     order clock of complaints.services.supervision, so it is answered, closed and escalated like
     any order) with its timeline event, through the supervision service's bulk path; the units'
     managers and the supervision office told. A few queries whatever the number of crossings."""
-
-
     if not crossings:
         return 0
     due, warn = order_deadline(now)
@@ -229,7 +227,6 @@ def risk_follow_up(*, actor, numbers: list[str], content: str) -> dict[str, str]
     """Bulk follow-up from the risk list: a supervision order (督办单) on each ticket through the
     transition service (scope, state and permission checked per ticket) and the risk row marked
     followed up. Returns number → "ok" | "not_found" | "invalid_transition"."""
-
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权督办"))
     numbers = list(dict.fromkeys(n.strip() for n in numbers if n and n.strip()))
@@ -258,7 +255,6 @@ def risk_follow_up(*, actor, numbers: list[str], content: str) -> dict[str, str]
 
 
 def _customer_open_ids(*, account_no: str, phone: str) -> list[int]:
-
     match = Q(pk__in=[])
     if account_no:
         match |= Q(account_no=account_no)
@@ -270,8 +266,6 @@ def _customer_open_ids(*, account_no: str, phone: str) -> list[int]:
 def sensitive_mark(*, actor, account_no: str = "", phone: str = "", reason: str):
     """Mark a customer sensitive by hand (the supervision office), with a reason; their open
     tickets are rescored at once."""
-
-
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权标记敏感客户"))
     account_no, phone, reason = (account_no or "").strip(), (phone or "").strip(), (reason or "").strip()
@@ -292,8 +286,6 @@ def sensitive_mark(*, actor, account_no: str = "", phone: str = "", reason: str)
 
 def sensitive_remove(*, actor, mark_id: int, reason: str):
     """Withdraw a hand-made mark (kept, with who, when and why)."""
-
-
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权撤销敏感客户标记"))
     if not (reason or "").strip():
@@ -310,8 +302,6 @@ def sensitive_remove(*, actor, mark_id: int, reason: str):
 
 def _ledger_case(actor, number: str):
     """The locked ledger row of a 12398 ticket the actor may see (created on first use)."""
-
-
     ticket = access_ticket(actor, number)  # 404 before 403: a ticket outside the scope does not exist
     if not actor.has_perm("complaints.supervise_ticket"):
         raise PermissionDenied(gettext("您的角色无权办理12398台账"))
@@ -324,8 +314,6 @@ def _ledger_case(actor, number: str):
 
 def ledger_reply(*, actor, number: str, text: str):
     """Record the reply sent to the regulator (答复监管)."""
-
-
     if not (text or "").strip():
         raise ValidationFailed(gettext("请填写答复监管的内容"), fields={"text": [gettext("请填写答复监管的内容")]})
     with transaction.atomic():
@@ -342,8 +330,6 @@ def ledger_reply(*, actor, number: str, text: str):
 def ledger_close(*, actor, number: str, confirmation: str):
     """销号: the regulator confirmed the case closed — only after the reply and once the ticket
     itself is closed (archived or withdrawn)."""
-
-
     if not (confirmation or "").strip():
         message = gettext("请填写监管确认情况(如确认人、确认方式)")
         raise ValidationFailed(message, fields={"confirmation": [message]})
@@ -364,6 +350,5 @@ def ledger_close(*, actor, number: str, confirmation: str):
 
 def _ledger_event(ticket: Ticket, actor, action: str, note: str, at: datetime) -> None:
     """The ledger's steps on the ticket's timeline (page and API events), beside its own history."""
-
     TicketEvent.objects.create(ticket=ticket, at=at, actor=actor, action=action, from_status=ticket.status,
                                to_status=ticket.status, note=note, data={"regulator_ref": ticket.regulator_ref})

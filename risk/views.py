@@ -105,8 +105,6 @@ def sensitive_remove_view(request, pk: int):
 
 
 def _ledger_context(request):
-
-
     try:
         scope, period = scope_and_period(request.user, request.GET)
     except NotFound as exc:
@@ -134,7 +132,6 @@ def ledger_xlsx_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
 
 
-
     try:
         scope, period, rows = _ledger_context(request)
     except ApplicationError as exc:
@@ -146,7 +143,6 @@ def ledger_xlsx_view(request):
 @login_required
 @require_POST
 def ledger_act_view(request, number: str):
-
     action = request.POST.get("action")
     try:
         access_ticket(request.user, number)  # a ticket outside the scope: 404, whatever the body
@@ -169,8 +165,6 @@ def ledger_act_view(request, number: str):
 
 
 def _interviews(request):
-
-
     month = request.GET.get("month")
     period = Period.parse(month) if month else Period.parse(None).shift(-1)  # default: last month
     stored = InterviewList.objects.filter(month=period.key).first()
@@ -201,7 +195,6 @@ def interviews_xlsx_view(request):
     require_perm(request.user, "complaints.supervise_ticket")
 
 
-
     try:
         period, _stored, rows = _interviews(request)
     except ApplicationError as exc:
@@ -223,7 +216,6 @@ def interviews_xlsx_view(request):
 def calibration_view(request):
     """The calibration report for administrators and the supervision office (weights only shown)."""
     require_perm(request.user, "complaints.supervise_ticket", "core.change_setting")
-
 
 
     today = tz.localdate()

@@ -20,7 +20,6 @@ def risk_level(level: str, label: str, score=None):
 @register.inclusion_tag("risk/_sensitive_mark.html")
 def sensitive_mark(user, phone: str = "", account_no: str = ""):
     """Intake's mark for a sensitive caller — only for those who may look callers up by number."""
-
     if not holds(user, "complaints.search_customer"):
         return {"status": None}
     return {"status": sensitive_status(phone=phone or "", account_no=account_no or "")}

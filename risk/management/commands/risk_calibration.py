@@ -20,7 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--horizon", type=int, default=90, help="days after receipt the outcome is looked for")
 
     def handle(self, *args, **options):
-
         try:
             since, until = (timezone.make_aware(datetime.strptime(options[k], "%Y-%m-%d")) for k in ("since", "until"))
         except ValueError:
