@@ -143,7 +143,7 @@ def _time_sweep(runs: int, ids: list[int], kind: str, chunk: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from sla.sweep import sweep_clocks
+    from complaints.services.sweep import sweep_clocks
 
     times, queries, result = [], [], None
     for _ in range(runs):
@@ -184,7 +184,7 @@ def main() -> None:
 
     from django.db import connection
 
-    from sla.sweep import sweep_clocks
+    from complaints.services.sweep import sweep_clocks
 
     sweep_clocks()  # settle whatever crossed while generating
     with connection.cursor() as cur:

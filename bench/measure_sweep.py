@@ -26,9 +26,9 @@ from django.utils import timezone  # noqa: E402
 
 def main(crossing: int = 1000):
     try:
-        from sla.sweep import sweep_clocks
+        from complaints.services.sweep import sweep_clocks
     except ImportError as exc:
-        print(json.dumps({"error": f"sla.sweep missing ({exc})"}))
+        print(json.dumps({"error": f"complaints.services.sweep missing ({exc})"}))
         return
     from sla.models import Clock
 

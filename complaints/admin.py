@@ -19,6 +19,7 @@ from complaints.models import (
 from complaints.permissions import ticket_rows, ticket_scope
 from complaints.policy import mask_name, mask_phone
 from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyMixin
+from sla.models import Clock
 
 
 @admin.register(Category)
@@ -134,6 +135,16 @@ class TicketRowsAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return ticket_rows(request.user, super().get_queryset(request), self.ticket_field)
+
+
+@admin.register(Clock)
+class ClockAdmin(TicketRowsAdmin):
+    list_display = ["ticket", "name", "state", "started_at", "warn_at", "due_at", "completed_at", "calendar_known"]
+    list_filter = ["state", "name", "calendar_known"]
+    search_fields = ["ticket__number"]
+    list_select_related = ["ticket"]
+    raw_id_fields = ["ticket", "policy"]
+    show_full_result_count = False
 
 
 @admin.register(SensitiveAccess)

@@ -37,3 +37,15 @@ def investigation_overdue_task():
     if count:
         log.info("investigation tasks overdue: %s", count)
     return count
+
+
+@shared_task(name="complaints.tasks.sweep_clocks_task", ignore_result=True)
+def sweep_clocks_task():
+    """Every minute: warn and breach the clocks that crossed a threshold. Safe to run twice or
+    concurrently — every change is a compare-and-set (see complaints.services.sweep)."""
+    from complaints.services.sweep import sweep_clocks
+
+    result = sweep_clocks().as_dict()
+    if result["warned"] or result["breached"]:
+        log.info("clock sweep: %s", result)
+    return result

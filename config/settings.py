@@ -233,7 +233,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat_task", "schedule": 60.0},
-    "sla-sweep": {"task": "sla.tasks.sweep_clocks_task", "schedule": 60.0},
+    "sla-sweep": {"task": "complaints.tasks.sweep_clocks_task", "schedule": 60.0},
     "supervision-sweep": {"task": "complaints.tasks.supervision_sweep_task", "schedule": 60.0},
     "outbox-deliver": {"task": "notifications.tasks.deliver_outbox_task", "schedule": 30.0},
     "reports-export-pickup": {"task": "reports.tasks.export_pickup_task", "schedule": 60.0},

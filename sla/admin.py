@@ -1,4 +1,5 @@
-"""Admin for the working calendar, the clock policies and (read-only) the clocks."""
+"""Admin for the working calendar and the clock policies (the clocks themselves: complaints.admin,
+read-only beside the other rows of a ticket)."""
 from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -6,10 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from complaints.admin import TicketRowsAdmin
 from core.admin import ReadOnlyHistoryAdmin
 from sla.forms import HolidayImportForm
-from sla.models import CalendarDay, CalendarYear, Clock, ClockPolicy
+from sla.models import CalendarDay, CalendarYear, ClockPolicy
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -101,13 +101,3 @@ class ClockPolicyAdmin(ReadOnlyHistoryAdmin):
     list_editable = ["amount", "warn_ratio", "active"]
     list_filter = ["clock", "limit_unit", "active", "kind", "channel"]
     search_fields = ["note"]
-
-
-@admin.register(Clock)
-class ClockAdmin(TicketRowsAdmin):
-    list_display = ["ticket", "name", "state", "started_at", "warn_at", "due_at", "completed_at", "calendar_known"]
-    list_filter = ["state", "name", "calendar_known"]
-    search_fields = ["ticket__number"]
-    list_select_related = ["ticket"]
-    raw_id_fields = ["ticket", "policy"]
-    show_full_result_count = False

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import RegionType, Unit
-from complaints.models import Channel, Kind, ServiceType, Severity, Ticket
 from core.choices import ChoiceLabels
+from core.vocabulary import Channel, Kind, ServiceType, Severity
 
 
 class CalendarDay(models.Model):
@@ -110,7 +110,7 @@ ACTIVE_CLOCK_STATES = [ClockState.RUNNING, ClockState.WARNING]
 
 
 class Clock(ChoiceLabels, models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    ticket = models.ForeignKey("complaints.Ticket", on_delete=models.CASCADE, related_name="clocks")
     name = models.CharField(_("计时项"), max_length=16, choices=ClockName.choices)
     policy = models.ForeignKey(ClockPolicy, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from complaints.models import Channel, ServiceType, Severity, SlaState
 from core.config import setting
+from core.vocabulary import Channel, ServiceType, Severity
 from sla.calendar import get_calendar
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockPolicy, ClockState, LimitUnit
 from sla.policies import match_policy
+from sla.states import SlaState
 
 CONNECTION_TYPES = {ServiceType.CONNECTION_RESIDENTIAL, ServiceType.CONNECTION_LOW_VOLTAGE,
                     ServiceType.CONNECTION_HV_SINGLE, ServiceType.CONNECTION_HV_DUAL}

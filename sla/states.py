@@ -2,12 +2,22 @@
 
 Between two sweeps a clock's recorded state can lag: a due or warning instant that has passed counts
 at once (the SQL form of the same rule is `complaints.filters.clock_state_q`)."""
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 RUNNING, WARNING, BREACHED, NONE = "running", "warning", "breached", "none"
 
 STATE_LABELS = {RUNNING: _("正常"), WARNING: _("预警"), BREACHED: _("超时"), NONE: _("无计时"),
                 "met": _("按时完成"), "cancelled": _("已取消")}
+
+
+class SlaState(models.TextChoices):
+    """The worst state among the ticket's unfinished clocks (denormalised for queues)."""
+
+    NONE = "none", STATE_LABELS["none"]
+    RUNNING = "running", STATE_LABELS["running"]
+    WARNING = "warning", STATE_LABELS["warning"]
+    BREACHED = "breached", STATE_LABELS["breached"]
 
 
 def state_as_of(recorded: str, *, due_at, warn_at, now) -> str:

@@ -192,7 +192,7 @@ def test_change_finding_api_needs_a_reason(client_as, contacted, users):
 
 def test_rejected_reply_resumes_the_resolution_clock_on_its_own_due(make_ticket, users, units, client_for):
     from complaints.services import ticket_extension_decide, ticket_review
-    from sla.sweep import sweep_clocks
+    from complaints.services.sweep import sweep_clocks
 
     dispatched = at(2026, 3, 10, 10, 0)
     with time_machine.travel(dispatched, tick=False):

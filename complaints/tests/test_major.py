@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from complaints.models import MajorReport
 from complaints.services import major_report_submit
+from complaints.services.sweep import sweep_clocks
 from core.errors import Conflict, ValidationFailed
 from core.models import Setting
 from notifications.models import Notification
 from sla.models import ClockName, ClockState
-from sla.sweep import sweep_clocks
 from sla.workcal import TZ
 
 pytestmark = pytest.mark.django_db

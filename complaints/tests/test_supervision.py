@@ -16,9 +16,9 @@ from complaints.services import (
     ticket_callback,
     ticket_supervise,
 )
+from complaints.services.sweep import sweep_clocks
 from core.models import Setting
 from notifications.models import Notification
-from sla.sweep import sweep_clocks
 from sla.workcal import TZ
 
 pytestmark = pytest.mark.django_db

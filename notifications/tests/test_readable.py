@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from complaints.services import ticket_dispatch, ticket_return
+from complaints.services.sweep import sweep_clocks
 from notifications.kinds import ACTION_KINDS, needs_action
 from notifications.models import Notification
 from notifications.selectors import bell_counts
 from notifications.services import notify
 from sla.models import Clock, ClockName, ClockState
-from sla.sweep import sweep_clocks
 from sla.workcal import TZ
 
 pytestmark = pytest.mark.django_db

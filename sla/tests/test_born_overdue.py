@@ -7,9 +7,9 @@ import pytest
 import time_machine
 
 from complaints.models import SlaState, SupervisionOrder
+from complaints.services.sweep import sweep_clocks
 from notifications.models import Notification
 from sla.models import ClockName, ClockState
-from sla.sweep import sweep_clocks
 from sla.workcal import TZ
 
 pytestmark = pytest.mark.django_db

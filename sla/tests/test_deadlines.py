@@ -120,7 +120,7 @@ def test_extension_moves_resolution_due(make_ticket, users, units):
 
 def test_extension_after_breach_across_holiday(make_ticket, users, units):
     from complaints.models import SlaState
-    from sla.sweep import sweep_clocks
+    from complaints.services.sweep import sweep_clocks
 
     ticket = dispatched_at(at(2026, 9, 24, 10, 0), make_ticket, users, units)
     # Mid-Autumn (25–27 Sep) and National Day (1–7 Oct) off: 28, 29, 30 Sep, 8 Oct.

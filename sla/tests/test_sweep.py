@@ -6,10 +6,10 @@ import time_machine
 
 from complaints.models import SlaState, Status, SupervisionOrder, TicketEvent
 from complaints.services import ticket_dispatch
+from complaints.services.sweep import apply_side_effects, clock_cas, sweep_clocks
+from complaints.tasks import sweep_clocks_task
 from notifications.models import Notification, OutboxMessage
 from sla.models import Clock, ClockName, ClockState
-from sla.sweep import apply_side_effects, clock_cas, sweep_clocks
-from sla.tasks import sweep_clocks_task
 from sla.workcal import TZ
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
         created = seed_demo_tickets()
         if created:
-            from sla.sweep import sweep_clocks
+            from complaints.services.sweep import sweep_clocks
 
             sweep_clocks()  # bring the back-dated clocks up to now: warnings, breaches, supervision orders
         from knowledge.demo import seed_demo_articles

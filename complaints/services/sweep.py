@@ -1,4 +1,5 @@
-"""The SLA sweep: turn clocks whose warning or due instant has passed into 'warning' / 'breached'.
+"""The clock sweep (complaints' side of the clocks: it writes tickets, their timeline and
+supervision orders): turn clocks whose warning or due instant has passed into 'warning' / 'breached'.
 
 Candidates come from the partial indexes on Clock (warn_at where state='running'; due_at where
 state in ('running','warning')), so the cost grows with what crossed a threshold, not with the
@@ -12,18 +13,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from accounts.models import Role
 from accounts.scoping import scope_path
-from complaints.models import SlaState, SupervisionOrder, Ticket, TicketEvent
+from complaints.models import SupervisionOrder, Ticket, TicketEvent
 from core.choices import labels
 from core.config import setting
 from notifications.notice import Notice
+from notifications.services import insert_rows, notify_many, supervision_people
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState, SweepRun
+from sla.states import SlaState
 from sla.workcal import format_due
+
+from .supervision import order_deadline
 
 CHUNK = 1000  # clocks per compare-and-set and per transaction
 
@@ -131,8 +137,6 @@ class _Crossed:
 
 def apply_side_effects(clock_ids: list[int], *, kind: str, now: datetime, result: SweepResult | None = None) -> None:
     """Ticket sla_state, notifications and (on breach) supervision for clocks just changed."""
-    from notifications.services import notify_many, supervision_people
-
     result = result or SweepResult()
     crossed = [_Crossed(*row) for row in Clock.objects.filter(id__in=clock_ids).values_list(
         "id", "name", "due_at", "ticket_id", "ticket__number", "ticket__status", "ticket__unit_id",
@@ -171,15 +175,11 @@ def apply_side_effects(clock_ids: list[int], *, kind: str, now: datetime, result
 def _auto_supervise(crossed: list[_Crossed], now: datetime) -> int:
     """One automatic supervision order per breached ticket that has no open automatic order (a
     ticket whose earlier orders were closed gets a new one when another clock breaches)."""
-    from notifications.services import insert_rows
-
     by_ticket: dict[int, _Crossed] = {}
     for c in crossed:
         by_ticket.setdefault(c.ticket_id, c)
     already = set(SupervisionOrder.objects.filter(ticket_id__in=by_ticket, automatic=True, closed_at__isnull=True)
                   .values_list("ticket_id", flat=True))
-    from complaints.services.supervision import order_deadline
-
     due, warn = order_deadline(now, now + timedelta(hours=int(setting("supervision_due_hours"))))
     orders, events = [], []
     for ticket_id, c in by_ticket.items():
@@ -222,8 +222,6 @@ class _Recipients:
     ticket not yet dispatched, the intake leads whose scope covers it. Loaded once per chunk."""
 
     def __init__(self, crossed: list[_Crossed]):
-        from django.contrib.auth import get_user_model
-
         User = get_user_model()
         unit_ids = {c.unit_id for c in crossed if c.unit_id}
         self.by_unit: dict[tuple[int, str], list] = {}
