@@ -1,4 +1,7 @@
 """Demo organisation and users (password Demo@12345), created once."""
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -18,6 +21,14 @@ DEMO_USERS = [
     ("viewer", "周领导", "SGS", [Role.VIEWER], False),
     ("admin", "系统管理员", "SGS", [Role.ADMIN], True),
 ]
+
+
+@cache
+def demo_password_hash() -> str:
+    """The demo password hashed once per process (hashing is slow by design; the demo users share it)."""
+    return make_password(DEMO_PASSWORD)
+
+
 DEMO_LOGINS = [(u, name, roles[0].label) for u, name, _unit, roles, _staff in DEMO_USERS]
 
 
@@ -43,9 +54,14 @@ def seed_org() -> dict[str, Unit]:
                            region=RegionType.RURAL if n == 2 else RegionType.URBAN)
             units[county.code] = county
             for s in (1, 2):
-                region = [RegionType.URBAN, RegionType.RURAL, RegionType.REMOTE][(n + s) % 3]
+                # 城关 (the county town) is urban, 乡镇 (the townships) rural: it sets e.g. the repair
+                # arrival limit (urban 45 min, rural 90 min).
+                region = (RegionType.URBAN, RegionType.RURAL)[s - 1]
                 station = _unit(f"GS-{c}{n}-{s}", county.name.replace("供电公司", ("城关", "乡镇")[s - 1] + "供电所"),
                                 UnitKind.STATION, county, region=region, customers=40_000 + 10_000 * s + 5_000 * n)
+                if station.region_type != region:  # a demo database seeded before the types were right
+                    station.region_type = region
+                    station.save(update_fields=["region_type"])
                 units[station.code] = station
     return units
 
@@ -58,7 +74,7 @@ def seed_users(units: dict[str, Unit]) -> list[User]:
         if user is None:
             user = User(username=username, first_name=full_name, unit=units[unit_code], is_staff=staff,
                         is_superuser=staff, email=f"{username}@demo.local")
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save()
             user.groups.set(Group.objects.filter(name__in=roles))
         users.append(user)

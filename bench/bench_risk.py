@@ -1,7 +1,7 @@
 """Risk-score recomputation in bulk (issue 19 target: 100,000 open tickets ≤ 10 s).
 
 Runs against the database of DATABASE_URL (PostgreSQL); it tops the open tickets up to --open with
-`generate_tickets --days 3` (recent tickets are still open) unless there are enough, then times
+`bench.generate` over 3 days (recent tickets are still open) unless there are enough, then times
 `risk.services.risk_sweep` three times: "first" with no score stored yet (every row written and every
 red ticket's 投诉风险预警单 issued, as on the first sweep after the risk app is installed), "routine"
 with nothing changed (it still reads and scores every open ticket: the every-10-minutes case), and
@@ -33,6 +33,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--open", type=int, default=100_000, help="open tickets to score")
     args = parser.parse_args()
+    from bench.generate import generate
     from complaints.models import OPEN_STATUSES, Ticket
     from risk.models import TicketRisk
     from risk.services import risk_sweep
@@ -41,8 +42,7 @@ def main():
     call_command("seed_reference", verbosity=0)
     open_now = Ticket.objects.filter(status__in=OPEN_STATUSES).count()
     while open_now < args.open:
-        call_command("generate_tickets", count=int((args.open - open_now) * 1.3) + 1000, days=3, seed=open_now + 7,
-                     verbosity=0)
+        generate(int((args.open - open_now) * 1.3) + 1000, days=3, seed=open_now + 7, log=lambda line: None)
         open_now = Ticket.objects.filter(status__in=OPEN_STATUSES).count()
     TicketRisk.objects.all().delete()
     runs = []

@@ -1,7 +1,7 @@
 """The speed bench: one command, e.g. `.venv/bin/python bench/run.py --n 100000`.
 
 1. PostgreSQL database `bench_complaints` (created if missing): migrate, seed_reference, then
-   generate_tickets up to N tickets, which also creates the demo organisation and users
+   bench.generate up to N tickets, which also creates the demo organisation and users
    (accounts.demo) and a province of 100+ units (an existing database already at N is reused).
 2. gunicorn, 2 sync workers, config.wsgi with DJANGO_SETTINGS_MODULE=bench.settings,
    DJANGO_DEBUG=0, BENCH_QUERY_COUNT=1 (the server reports X-Server-Time / X-Query-Count).
@@ -123,12 +123,12 @@ def prepare_data(n: int, env: dict) -> None:
     log(f"database {DB_NAME} {'created' if created else 'exists'}")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("seed_reference", env=env)
-    # The demo organisation and users (accounts.demo) are created by generate_tickets, with the
+    # The demo organisation and users (accounts.demo) are created by bench.generate, with the
     # extra cities/counties/stations; seed_demo's demo tickets are not needed here.
     have = count_tickets(DB_NAME)
     if have < n:
         log(f"{have:,} tickets; generating {n - have:,}")
-        manage("generate_tickets", "--count", str(n - have), env=env)
+        subprocess.run([PY, "-m", "bench.generate", "--count", str(n - have)], cwd=ROOT, env=env, check=True)
     elif have > n * 1.05:
         raise SystemExit(f"{DB_NAME} holds {have:,} tickets, more than N = {n:,}: pass --db <another name> "
                          f"(e.g. --db bench_complaints_{n // 1000}k) to bench a smaller N")

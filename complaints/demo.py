@@ -1,7 +1,15 @@
-"""About 300 demo tickets spread over the last six weeks, in every state.
+"""The demo (`make run`): a normal working day at a customer-service centre.
 
-They are written through the real services with the clock moved back (time-machine), so
-their timelines, history and SLA clocks are what the system itself would have recorded."""
+- **Archive**: about 2,400 tickets received over the 14 months before the last two weeks, through the
+  bench generator (bench/generate.py — the same clock rules, policies and calendar as the services,
+  history rows and timelines), all worked to the end, so the 12-month trend and year-over-year mean
+  something.
+- **The last two weeks**: about 150 tickets written through the real services with the clock moved
+  back (time-machine), so their timelines, history and SLA clocks are what the system itself would
+  have recorded. Most are handled within time (dispatch within the hour, contact the same or next
+  day, reply within the resolution limit, callback within the day); a few are slow (in warning) and
+  a few late (breached), as in a normal centre; a couple just came in and wait for dispatch.
+- Addresses are in the stations' service areas (网格), so grid routing suggests the unit."""
 import random
 from datetime import datetime, timedelta
 
@@ -10,12 +18,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import demo_password_hash
 from accounts.models import Role, Unit, UnitKind, User
 from complaints.models import Category, Channel, Kind, ServiceArea, ServiceType, Ticket
 from complaints.services import (
     IntakeData,
     investigation_issue,
+    major_report_submit,
     supervision_sweep,
     ticket_callback,
     ticket_contact,
@@ -33,7 +42,10 @@ from complaints.services import (
 from core.config import setting
 from core.errors import ApplicationError
 
-COUNT = 300
+COUNT = 150  # the last RECENT_DAYS, through the services
+RECENT_DAYS = 14
+HISTORY = 2400  # the archive before that, through the bench generator
+HISTORY_DAYS = 425  # ≥ 13 full months before the recent days: the trend and year-over-year have data
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "军", "杰", "涛", "明", "超", "秀英", "桂兰"]
 VILLAGES = ["幸福村", "和平村", "建设路", "东风小区", "向阳村", "新华街", "光明社区", "红星村"]
@@ -51,24 +63,44 @@ COMPLAINTS = {
     "YW04": "突然停电后恢复供电，家中电视烧坏",
     "YW05": "村口电线杆倾斜，存在安全隐患",
 }
+# How briskly a ticket is worked: most on time, a few slow (their clocks warn), a few late (breached).
+PACES = [("normal", 86), ("slow", 8), ("late", 6)]
+JUST_IN = 3  # tickets received in the last half hour, waiting in the dispatch queue
 
 
-def seed_demo_tickets(count: int = COUNT, seed: int = 95598) -> int:
+def seed_demo_history(count: int = HISTORY, *, days: int = HISTORY_DAYS, seed: int = 12398) -> int:
+    """The archive: `count` tickets received over `days` before the recent RECENT_DAYS, generated in
+    bulk by bench/generate.py (its clocks follow sla.services' rules; none left stuck for weeks)."""
+    from bench.generate import generate
+
+    if count <= 0:
+        return 0
+    end = (timezone.now() - timedelta(days=RECENT_DAYS)).timestamp()
+    rows = generate(count, seed=seed, units=0, days=days, end=end, stuck_share=0.0, log=lambda line: None)
+    return rows["complaints_ticket"]
+
+
+def seed_demo_tickets(count: int = COUNT, seed: int = 95598, *, history: int = 0) -> int:
+    """`history` archived tickets first (seed_demo_history), then `count` recent ones through the
+    services, then the worked examples. Nothing if there are tickets already."""
     if Ticket.objects.exists():
         return 0
     rng = random.Random(seed)
     people = _people()
     stations = list(Unit.objects.filter(kind=UnitKind.STATION).order_by("code"))
     _service_areas(stations, people)
+    created = seed_demo_history(history) if history else 0
     categories = {c.code: c for c in Category.objects.filter(code__in=COMPLAINTS)}
     now = timezone.now()
     customers = [(_name(rng), f"1{rng.choice('358')}{rng.randrange(10**8, 10**9)}", f"31{rng.randrange(10**8, 10**9)}",
                   rng.choice(VILLAGES)) for _ in range(count * 2 // 3)]
-    created = 0
     for i in range(count):
-        start = _working_time(now - timedelta(days=42) + timedelta(days=42) * (i / count), rng)
-        if start >= now - timedelta(minutes=5):
-            continue
+        if i >= count - JUST_IN:  # just came in: waiting for dispatch, well within the hour
+            start = now - timedelta(minutes=rng.randrange(4, 30))
+        else:
+            start = _working_time(now - timedelta(days=RECENT_DAYS) + timedelta(days=RECENT_DAYS) * (i / count), rng)
+            if start >= now - timedelta(minutes=40):
+                start = now - timedelta(minutes=rng.randrange(40, 600))
         name, phone, account, village = rng.choice(customers)
         station = stations[0] if i % 4 == 0 else stations[4] if i % 4 == 1 else rng.choice(stations)
         code = rng.choice(list(COMPLAINTS))
@@ -82,15 +114,15 @@ def seed_demo_tickets(count: int = COUNT, seed: int = 95598) -> int:
         data = IntakeData(
             channel=channel, kind=kind, category=categories[code] if kind in (Kind.COMPLAINT, Kind.REPORT) else None,
             customer_name=name, customer_phone=phone, account_no=account,
-            address=f"{station.name.replace('供电所', '')}{village}{rng.randrange(1, 90)}号",
+            address=f"{_place(station)}{village}{rng.randrange(1, 90)}号",
             description=("举报：抄表员收取好处费" if kind == Kind.REPORT else COMPLAINTS[code]),
             received_at=start, service_type=service_type,
             paid_at=start if service_type else None,
             regulator_ref=f"12398-{start:%Y%m%d}-{i:04d}" if channel == Channel.REGULATOR_12398 else "",
-            mood=rng.choice(["calm", "calm", "agitated", "demands_complaint"]),
+            mood=rng.choice(["calm", "calm", "calm", "agitated", "demands_complaint"]),
         )
         try:
-            _life(data, station, start, now, rng, people)
+            _life(data, station, start, now, rng, people, just_in=i >= count - JUST_IN)
             created += 1
         except ApplicationError:
             continue
@@ -99,7 +131,8 @@ def seed_demo_tickets(count: int = COUNT, seed: int = 95598) -> int:
 
 def _examples(station: Unit, categories, people, now: datetime) -> int:
     """One of each thing the supervision office must act on: a major event whose flash report is
-    not sent yet, a supervision order escalated to level 2, and a half-year follow-up call due."""
+    not sent yet, a supervision order escalated to level 2, a half-year follow-up call due, a report
+    under investigation and a 12398 transfer received today."""
 
     base = dict(channel=Channel.PHONE_95598, kind=Kind.COMPLAINT, category=categories["YW01"],
                 customer_phone="13700137000", address=f"{station.name.replace('供电所', '')}幸福村8号")
@@ -144,50 +177,96 @@ def _examples(station: Unit, categories, people, now: datetime) -> int:
         investigation_issue(ticket=report, actor=people["discipline"], unit=station,
                             matter="请核查本所抄表员近三个月的抄表与收费情况，并报送调查情况",
                             due_at=now + timedelta(days=5))
-    return 4
+    # A 12398 transfer that came in this morning: dispatched, on the ledger of this month.
+    with time_machine.travel(now - timedelta(hours=2), tick=False):
+        transfer, _ = ticket_register(actor=people["agent"], data=IntakeData(
+            **{**base, "customer_phone": "13700137005", "channel": Channel.REGULATOR_12398},
+            customer_name="郑监管", regulator_ref=f"12398-{now:%Y%m%d}-9001", description=COMPLAINTS["YW02"]))
+    with time_machine.travel(now - timedelta(hours=1, minutes=40), tick=False):
+        ticket_dispatch(ticket=transfer, actor=people["lead"], unit=station)
+    return 5
 
 
-def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: random.Random, people) -> None:
-    """Register a ticket and take it as far along the loop as the time since allows. A report (举报) is
-    handled by the discipline office, never by the station it names."""
+def _life(data: IntakeData, station: Unit, start: datetime, now: datetime, rng: random.Random, people,
+          just_in: bool = False) -> None:
+    """Register a ticket and work it through the loop at its pace, as far as the time since allows
+    (what is not done by now is where the ticket stands). A report (举报) is handled by the discipline
+    office, never by the station it names."""
     handler = people["handlers"][station.code]
     if data.kind == Kind.REPORT:
         station, handler = people["discipline"].unit, people["discipline"]
-    target = rng.choices(["archived", "reviewed", "replied", "contacted", "dispatched", "returned", "registered",
-                          "withdrawn", "late"], [40, 7, 7, 10, 12, 3, 7, 3, 11])[0]
-    late = target == "late"  # left alone long enough to breach its clocks
-    steps = [
-        (timedelta(minutes=rng.randrange(5, 50)), "dispatch"),
-        (timedelta(hours=rng.randrange(1, 20) + (40 if late else 0)), "contact"),
-        (timedelta(hours=rng.randrange(8, 80) + (120 if late else 0)), "reply"),
-        (timedelta(hours=rng.randrange(1, 12)), "review"),
-        (timedelta(hours=rng.randrange(1, 20)), "callback"),
-    ]
-    order = ["registered", "dispatched", "contacted", "replied", "reviewed", "archived"]
-    stop = order.index(target) if target in order else len(order) - 1
+    pace = rng.choices([p for p, _ in PACES], [w for _, w in PACES])[0]
+    late_step = rng.choice(["contact", "reply", "callback"]) if pace == "late" else ""
+    slow_step = rng.choice(["contact", "reply", "callback"]) if pace == "slow" else ""
     with time_machine.travel(start, tick=False):
         ticket, _ = ticket_register(actor=people["agent"], data=data)
-    at = start
-    if target == "withdrawn":
-        with time_machine.travel(at + timedelta(hours=3), tick=False):
+    if just_in:
+        return
+    if ticket.takes_major_reports:  # the major event's flash report and same-day summary, sent in time
+        for delay, kind in ((timedelta(minutes=35), "flash"), (timedelta(hours=4), "summary")):
+            if start + delay < now:
+                with time_machine.travel(start + delay, tick=False):
+                    ticket = major_report_submit(
+                        ticket=ticket, actor=people["lead"], kind=kind, what="媒体报道客户反映的停电问题，已安排核实",
+                        place=data.address, impact="涉及一户居民", measures="已派抢修人员到场处置")
+    if rng.random() < 0.03:
+        with time_machine.travel(start + timedelta(hours=3), tick=False):
             ticket_withdraw(ticket=ticket, actor=people["agent"], reason="客户来电表示问题已自行解决，申请撤诉")
         return
-    for n, (delay, action) in enumerate(steps, start=1):
-        at += delay
-        if at >= now or n > stop:
+    at = start
+    urgent = data.kind == Kind.REPAIR or data.service_type == ServiceType.RECONNECTION
+    actions = ["dispatch", "contact", "reply", "review", "callback"]
+    attempts = 0
+    while actions:
+        action = actions.pop(0)
+        at += _delay(action, rng, slow=action == slow_step, late=action == late_step, urgent=urgent,
+                     retry=action == "callback" and attempts > 0)
+        if at >= now:
             return
         with time_machine.travel(at, tick=False), transaction.atomic():
-            ticket = _step(action, ticket, station, handler, people, rng, target, data)
-        if action == "dispatch" and target == "returned":
-            return
+            ticket = _step(action, ticket, station, handler, people, rng, data, settle=attempts >= 2 or
+                           ticket.redispatch_count > 0)
+        if action == "dispatch" and ticket.status == "returned":  # back in the lead's queue: re-dispatched
+            at += timedelta(minutes=rng.randrange(10, 40))
+            if at >= now:
+                return
+            with time_machine.travel(at, tick=False):
+                ticket = ticket_dispatch(ticket=ticket, actor=people["lead"], unit=station,
+                                         note="已核实地址属本所供电范围")
+        elif action == "callback":
+            attempts += 1
+            if ticket.status == "dispatched":  # unsatisfied: handled again from first contact
+                actions, slow_step, late_step, attempts = ["contact", "reply", "review", "callback"], "", "", 0
+            elif ticket.status == "reviewed":  # unreachable: called again a few hours later
+                actions = ["callback"]
 
 
-def _step(action, ticket, station, handler, people, rng, target, data) -> Ticket:
-    """One step of the loop; returns the ticket as the services left it (the next step reads it)."""
+def _delay(action: str, rng: random.Random, *, slow: bool, late: bool, urgent: bool = False,
+           retry: bool = False) -> timedelta:
+    """How long a step takes: within its limit (dispatch 1 h, first contact 1 working day — a repair's
+    arrival 45/90 min, a reconnection 2 h —, reply 4–5 working days, callback 24 h), close to it when
+    slow, past it when late."""
+    if urgent and action in ("dispatch", "contact", "reply"):
+        return timedelta(minutes={"dispatch": rng.uniform(3, 12), "contact": rng.uniform(10, 30),
+                                  "reply": rng.uniform(15, 50)}[action])
+    hours = {
+        "dispatch": rng.uniform(0.08, 0.6),
+        "contact": rng.uniform(0.5, 7) + (rng.uniform(14, 20) if slow else 0) + (rng.uniform(40, 60) if late else 0),
+        "reply": rng.uniform(20, 66) + (rng.uniform(25, 35) if slow else 0) + (rng.uniform(110, 150) if late else 0),
+        "review": rng.uniform(0.5, 6),
+        "callback": (rng.uniform(2, 4) if retry else rng.uniform(0.5, 10) + (rng.uniform(9, 12) if slow else 0)
+                     + (rng.uniform(26, 40) if late else 0)),
+    }[action]
+    return timedelta(hours=hours)
+
+
+def _step(action, ticket, station, handler, people, rng, data, settle: bool = False) -> Ticket:
+    """One step of the loop; returns the ticket as the services left it (the next step reads it).
+    `settle`: the callback after a second handling or a third attempt reaches a satisfied customer."""
     if action == "dispatch":
         dispatcher = people["discipline"] if ticket.kind == Kind.REPORT else people["lead"]
         ticket = ticket_dispatch(ticket=ticket, actor=dispatcher, unit=station)
-        if target == "returned":
+        if ticket.kind != Kind.REPORT and rng.random() < 0.03:
             ticket = ticket_return(ticket=ticket, actor=handler, reason="该地址不属于本所供电范围，请核实后重新派发")
     elif action == "contact":
         ticket = ticket_contact(ticket=ticket, actor=handler, method=rng.choice(["phone", "phone", "visit"]),
@@ -210,7 +289,7 @@ def _step(action, ticket, station, handler, people, rng, target, data) -> Ticket
                                                                                    "deduction"]),
                                            note="按四不放过原则处理")
     elif action == "callback":
-        result = rng.choices(["satisfied", "unsatisfied", "unreachable"], [80, 12, 8])[0]
+        result = "satisfied" if settle else rng.choices(["satisfied", "unsatisfied", "unreachable"], [86, 7, 7])[0]
         ticket = ticket_callback(ticket=ticket, actor=people["supervisor"], result=result, note="电话回访")
     return ticket
 
@@ -224,21 +303,26 @@ def _people() -> dict:
         if handler is None:  # every station gets a handler so its demo tickets can move
             handler = User(username=f"h_{station.code.lower().replace('-', '_')}", first_name=f"{station.name}承办人",
                            unit=station, email="")
-            handler.set_password(DEMO_PASSWORD)
+            handler.password = demo_password_hash()
             handler.save()
             handler.groups.add(group)
         handlers[station.code] = handler
     return {**users, "handlers": handlers}
 
 
+def _place(station: Unit) -> str:
+    return station.name.replace("供电所", "")
+
+
 def _service_areas(stations, people) -> None:
+    """Every village of the demo addresses is a service area (网格) of its station, with the
+    station's handler as grid contact: grid routing suggests the unit for the demo tickets."""
     for station in stations:
-        for village in VILLAGES[:3]:
-            place = station.name.replace("供电所", "")
+        for n, village in enumerate(VILLAGES):
             ServiceArea.objects.get_or_create(
-                code=f"{station.code}-{VILLAGES.index(village)}",
-                defaults={"name": f"{place}{village}", "keywords": f"{place}{village}", "unit": station,
-                          "contact": people["handlers"][station.code]})
+                code=f"{station.code}-{n}",
+                defaults={"name": f"{_place(station)}{village}", "keywords": f"{_place(station)}{village}",
+                          "unit": station, "contact": people["handlers"][station.code]})
 
 
 def _name(rng: random.Random) -> str:

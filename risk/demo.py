@@ -22,12 +22,13 @@ def seed_demo_risk() -> dict:
         _ensure_levels(agent)
         if not RegulatorCase.objects.exists():
             done = (Ticket.objects.filter(channel=Channel.REGULATOR_12398).exclude(status__in=OPEN_STATUSES)
-                    .order_by("received_at").first())
+                    .order_by("-received_at").first())
             if done is not None:
                 ledger_reply(actor=supervisor, number=done.number,
                              text="已现场核实并整改，于规定时限内书面答复能源监管机构")
                 ledger_close(actor=supervisor, number=done.number, confirmation="监管机构电话确认办结，同意销号")
-            pending = Ticket.objects.filter(channel=Channel.REGULATOR_12398, status__in=OPEN_STATUSES).first()
+            pending = (Ticket.objects.filter(channel=Channel.REGULATOR_12398, status__in=OPEN_STATUSES)
+                       .order_by("received_at").first())
             if pending is not None:
                 ledger_reply(actor=supervisor, number=pending.number, text="已联系客户说明处理进度，正在整改")
     last = Period.parse(None).shift(-1)

@@ -44,6 +44,8 @@ def clock(ticket, name):
 # --- rule 1: repair arrival follows the unit that does the repair -------------------------
 
 def test_repair_arrival_follows_the_dispatched_units_region(make_ticket, users, units):
+    units["GS-A1-1"].region_type = "remote"  # the demo's 城关 station is urban; remote (2 h) set here
+    units["GS-A1-1"].save(update_fields=["region_type"])
     received = at(2026, 3, 10, 10, 0)
     with time_machine.travel(received, tick=False):
         ticket = make_ticket(kind="repair", category=None, description="停电", address="无匹配地址")

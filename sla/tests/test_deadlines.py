@@ -97,8 +97,11 @@ def test_reconnection_night_rule(paid, due, make_ticket):
     assert clock.started_at == paid and clock.due_at == due
 
 
-@pytest.mark.parametrize(("station", "minutes"), [("GS-A1-2", 45), ("GS-A2-2", 90), ("GS-A1-1", 120)])
-def test_repair_arrival_by_region_type(station, minutes, make_ticket, units):
+@pytest.mark.parametrize(("station", "region", "minutes"), [("GS-A1-1", "urban", 45), ("GS-A1-2", "rural", 90),
+                                                       ("GS-A2-2", "remote", 120)])
+def test_repair_arrival_by_region_type(station, region, minutes, make_ticket, units):
+    units[station].region_type = region  # 城关 urban, 乡镇 rural in the demo organisation; remote set here
+    units[station].save(update_fields=["region_type"])
     area = ServiceArea.objects.create(code=f"T-{station}", name="测试村", keywords="", unit=units[station])
     with time_machine.travel(at(2026, 3, 10, 10, 0), tick=False):
         ticket = make_ticket(kind="repair", category=None, service_area=area, description="停电")

@@ -9,9 +9,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         units = seed_org()
         users = seed_users(units)
-        from complaints.demo import seed_demo_tickets
+        from complaints.demo import HISTORY, seed_demo_tickets
 
-        created = seed_demo_tickets()
+        created = seed_demo_tickets(history=HISTORY)
         if created:
             from complaints.services.sweep import sweep_clocks
 

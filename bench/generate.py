@@ -1,4 +1,9 @@
-"""Fill the database with realistic tickets, fast (benchmarks, load tests, demos at scale).
+"""Fill the database with realistic tickets, fast (benchmarks, load tests, the demo's history).
+
+    python -m bench.generate --count N [--seed S] [--units 120] [--days 730] [--chunk 20000]
+
+(DATABASE_URL chooses the database, as for manage.py; `complaints.demo` calls `generate()` for the
+demo's archive.)
 
 How it works
 ------------
@@ -31,6 +36,7 @@ How it works
 """
 import io
 import json
+import os
 import queue
 import random
 import threading
@@ -38,14 +44,20 @@ import time
 from bisect import bisect_right
 from datetime import UTC, date, datetime
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections, transaction
+if __name__ == "__main__":  # python -m bench.generate: Django is set up here, before the models are imported
+    import django
 
-from accounts.models import RegionType, Role, Unit, UnitKind, User
-from complaints.models import Callback, Category, Ticket, TicketEvent
-from sla.models import Clock, ClockPolicy, LimitUnit
-from sla.services import CANCELS, CONNECTION_TYPES, MEETS, STARTS
-from sla.states import BREACHED, RUNNING, WARNING, state_as_of
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+
+from django.db import connection, connections, transaction  # noqa: E402
+
+from accounts.models import RegionType, Role, Unit, UnitKind, User  # noqa: E402
+from complaints.models import Callback, Category, Ticket, TicketEvent  # noqa: E402
+from complaints.services.routing import route_ticket  # noqa: E402
+from sla.models import Clock, ClockPolicy, LimitUnit  # noqa: E402
+from sla.services import CANCELS, CONNECTION_TYPES, MEETS, STARTS  # noqa: E402
+from sla.states import BREACHED, RUNNING, WARNING, state_as_of  # noqa: E402
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -275,11 +287,12 @@ class TicketFactory:
     """Produces the rows of a block of tickets; everything in epoch seconds until written."""
 
     def __init__(self, *, rnd: random.Random, now: float, org: dict, agents: list[int], reviewers: list[int],
-                 count: int):
+                 count: int, stuck_share: float = 0.002):
         from sla.calendar import get_calendar
 
         self.r = rnd
         self.now = now
+        self.stuck_share = stuck_share
         self.calendar = get_calendar()
         self.stations = org["stations"]
         self.handlers = org["handlers"]
@@ -302,7 +315,7 @@ class TicketFactory:
         cats = {c.code: c.id for c in Category.objects.filter(parent__isnull=False)}
         cat_pairs = [((code, cats[code]), w) for code, w in CATEGORY_WEIGHTS.items() if code in cats]
         if not cat_pairs:
-            raise CommandError("no complaint categories: run seed_reference")
+            raise GeneratorError("no complaint categories: run seed_reference")
         self.categories, self.category_cum = _cum(cat_pairs)
         self.channels, self.channel_cum = _cum(CHANNELS)
         self.kinds, self.kind_cum = _cum(KINDS)
@@ -310,6 +323,17 @@ class TicketFactory:
         self.severities, self.severity_cum = _cum(SEVERITIES)
         self.moods, self.mood_cum = _cum(MOODS)
         self.customers: dict[int, tuple[int, float, float]] = {}  # cid → (complaints, latent risk, closed at)
+        # Grid routing (complaints.services.routing, the product's rule): where a station has service
+        # areas, its customers live in them, so the address names one and the ticket is routed there.
+        from complaints.models import AccountRegistration, ServiceArea
+
+        areas: dict[int, list] = {}
+        for area in ServiceArea.objects.exclude(keywords="").order_by("code"):
+            areas.setdefault(area.unit_id, []).append(area.keywords.split()[0])
+        self.area_words = [areas.get(s.id, []) for s in self.stations]
+        self.registered = {r.account_no: r.service_area for r in
+                           AccountRegistration.objects.select_related("service_area__unit")}
+        self.routing = bool(areas or self.registered)
         self.policies = list(ClockPolicy.objects.filter(active=True))
         self._policy_cache: dict = {}
         self._wd_cache: dict = {}
@@ -405,7 +429,12 @@ class TicketFactory:
             name = SURNAMES[cid % len(SURNAMES)] + GIVEN[(cid // 7) % len(GIVEN)] + (
                 GIVEN[(cid // 131) % len(GIVEN)] if cid % 3 else "")
             village = PLACE_A[(cid // 11) % len(PLACE_A)] + PLACE_B[(cid // 17) % len(PLACE_B)] + PLACE_C[cid % 5]
-            address = f"{place}{village}{cid % 97 + 1}号"
+            words = self.area_words[sidx]
+            address = f"{words[cid % len(words)] if words else place + village}{cid % 97 + 1}号"
+            area_id = None
+            if self.routing:
+                area = route_ticket(account_no=account, address=address, registered=self.registered).area
+                area_id = area.id if area else None
             if kind in ("complaint", "report") or category_code:
                 issue = choice(ISSUES[category_code]) if category_code and kind != "report" else choice(
                     OTHER_TEXT["report"])
@@ -422,7 +451,7 @@ class TicketFactory:
 
             # ---- the life of the ticket: (action, at, clock event, actor) -------------------
             steps = self._steps(kind, recv, service_type)
-            if rand() < 0.002 and len(steps) > 1:  # stuck for weeks at some step
+            if rand() < self.stuck_share and len(steps) > 1:  # stuck for weeks at some step
                 k = r.randrange(1, len(steps))
                 shift = r.uniform(20, 500) * DAY
                 steps = steps[:k] + [(a, t + shift, e) for a, t, e in steps[k:]]
@@ -533,7 +562,7 @@ class TicketFactory:
             sla_state, next_due = self._sla(clocks, now)
             logged = recv + 5 + rand() * 120
             common = (numbers[i], channel, kind, service_type, category_id, severity, recv, logged, name, phone,
-                      account, address, None, description, mood, regulator_ref, None, paid_at, intake_unit)
+                      account, address, area_id, description, mood, regulator_ref, None, paid_at, intake_unit)
             tickets.append((tid, *common, unit, handler, agent, status, ver, is_repeat, is_escalated, False, redispatch,
                             chases,
                             attempts, substantiated, None, cause, measures, reply_text, callback_result,
@@ -738,179 +767,203 @@ class _Writer(threading.Thread):
             conn.close()
 
 
-class Command(BaseCommand):
-    help = __doc__
+def generate(count: int, *, seed: int = 1, units: int = 120, days: int = 730, chunk: int = 20_000,
+             no_rebuild: bool = False, end: float | None = None, stuck_share: float = 0.002, log=print) -> dict:
+    """Add `count` tickets received over the `days` before `end` (default: now), their lives simulated
+    up to now. Returns the rows written per table. `stuck_share`: the share of tickets left stuck for
+    weeks at some step (the demo's history passes 0: a normal centre's archive)."""
+    if count <= 0:
+        raise GeneratorError("--count must be positive")
+    from django.contrib.auth.models import Group
 
-    def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, required=True, help="tickets to add")
-        parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
-        parser.add_argument("--units", type=int, default=120, help="create units until there are at least this many")
-        parser.add_argument("--days", type=int, default=730, help="received times spread over this many days")
-        parser.add_argument("--chunk", type=int, default=20_000, help="tickets per COPY chunk")
-        parser.add_argument("--no-rebuild", action="store_true",
-                            help="PostgreSQL: keep indexes during the load (default: drop and rebuild when the "
-                                 "load is at least 50,000 tickets and as large as the table)")
+    from accounts.roles import ensure_roles
+    from complaints.seed import seed_categories
+    from sla.seed import seed_calendar, seed_policies
 
-    def handle(self, *args, count, seed, units, days, chunk, no_rebuild, **options):
-        if count <= 0:
-            raise CommandError("--count must be positive")
-        from django.contrib.auth.models import Group
+    started = time.monotonic()
+    rnd = random.Random(seed)
+    if not Category.objects.filter(parent__isnull=False).exists() or not ClockPolicy.objects.exists():
+        ensure_roles()
+        seed_categories()
+        seed_policies()
+        seed_calendar()
+    elif not Group.objects.filter(name=Role.HANDLER).exists():
+        ensure_roles()
+    org = ensure_org(units, rnd)
+    agents = list(User.objects.filter(groups__name=Role.AGENT).values_list("id", flat=True))
+    reviewers = list(User.objects.filter(groups__name=Role.SUPERVISOR).values_list("id", flat=True))
+    now = time.time()
+    factory = TicketFactory(rnd=rnd, now=now, org=org, agents=agents, reviewers=reviewers, count=count,
+                            stuck_share=stuck_share)
+    first_id, first_seq = _reserve(count)
+    log(f"generating {count:,} tickets (ids from {first_id}, {len(org['stations'])} stations, {connection.vendor})")
+    span_end = now if end is None else min(end, now)
+    span_start = span_end - days * DAY
+    chunks = max(1, (count + chunk - 1) // chunk)
+    per = count / chunks
+    span = (span_start, span_end)
+    if connection.vendor == "postgresql":
+        existing = _estimate_rows()
+        rebuild = not no_rebuild and count >= 50_000 and count >= existing
+        rows = _load_postgresql(factory, rnd, first_id, first_seq, count, chunks, per, span, now, rebuild, log)
+    else:
+        rows = _load_bulk(factory, rnd, first_id, first_seq, count, chunks, per, span, now)
+    elapsed = time.monotonic() - started
+    total = sum(rows.values())
+    detail = ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in rows.items())
+    log(f"{count:,} tickets ({total:,} rows: {detail}) in {elapsed:.1f} s — "
+        f"{count / elapsed:,.0f} tickets/s, {total / elapsed:,.0f} rows/s")
+    return rows
 
-        from accounts.roles import ensure_roles
-        from complaints.seed import seed_categories
-        from sla.seed import seed_calendar, seed_policies
 
-        started = time.monotonic()
-        rnd = random.Random(seed)
-        if not Category.objects.filter(parent__isnull=False).exists() or not ClockPolicy.objects.exists():
-            ensure_roles()
-            seed_categories()
-            seed_policies()
-            seed_calendar()
-        elif not Group.objects.filter(name=Role.HANDLER).exists():
-            ensure_roles()
-        org = ensure_org(units, rnd)
-        agents = list(User.objects.filter(groups__name=Role.AGENT).values_list("id", flat=True))
-        reviewers = list(User.objects.filter(groups__name=Role.SUPERVISOR).values_list("id", flat=True))
-        now = time.time()
-        factory = TicketFactory(rnd=rnd, now=now, org=org, agents=agents, reviewers=reviewers, count=count)
-        first_id, first_seq = self._reserve(count)
-        self.stdout.write(f"generating {count:,} tickets (ids from {first_id}, {len(org['stations'])} stations, "
-                          f"{connection.vendor})")
-        span_start = now - days * DAY
-        chunks = max(1, (count + chunk - 1) // chunk)
-        per = count / chunks
+class GeneratorError(Exception):
+    pass
+
+
+# ids and numbers ---------------------------------------------------------------------------
+def _reserve(count: int) -> tuple[int, int]:
+    from complaints.models import TicketCounter
+    from complaints.services.numbering import SEQUENCE
+
+    with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            existing = self._estimate_rows()
-            rebuild = not no_rebuild and count >= 50_000 and count >= existing
-            rows = self._load_postgresql(factory, rnd, first_id, first_seq, count, chunks, per, span_start, now,
-                                         rebuild)
+            cur.execute("LOCK TABLE complaints_ticket IN SHARE ROW EXCLUSIVE MODE")
+            cur.execute("SELECT pg_get_serial_sequence('complaints_ticket', 'id')")
+            id_seq = cur.fetchone()[0]
+            cur.execute("SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM complaints_ticket), "
+                        f"(SELECT last_value FROM {id_seq}))")
+            first_id = cur.fetchone()[0] + 1
+            cur.execute("SELECT setval(%s, %s)", [id_seq, first_id + count - 1])
+            cur.execute("SELECT nextval(%s)", [SEQUENCE])
+            first_seq = cur.fetchone()[0]
+            cur.execute("SELECT setval(%s, %s)", [SEQUENCE, first_seq + count - 1])
         else:
-            rows = self._load_bulk(factory, rnd, first_id, first_seq, count, chunks, per, span_start, now)
-        elapsed = time.monotonic() - started
-        total = sum(rows.values())
-        detail = ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in rows.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"{count:,} tickets ({total:,} rows: {detail}) in {elapsed:.1f} s — "
-            f"{count / elapsed:,.0f} tickets/s, {total / elapsed:,.0f} rows/s"))
+            first_id = (Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+            counter, _ = TicketCounter.objects.select_for_update().get_or_create(id=1)
+            first_seq = counter.value + 1
+            counter.value += count
+            counter.save()
+    return first_id, first_seq
 
-    # ids and numbers ---------------------------------------------------------------------------
-    def _reserve(self, count: int) -> tuple[int, int]:
-        from complaints.models import TicketCounter
-        from complaints.services.numbering import SEQUENCE
 
-        with transaction.atomic(), connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                cur.execute("LOCK TABLE complaints_ticket IN SHARE ROW EXCLUSIVE MODE")
-                cur.execute("SELECT pg_get_serial_sequence('complaints_ticket', 'id')")
-                id_seq = cur.fetchone()[0]
-                cur.execute("SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM complaints_ticket), "
-                            f"(SELECT last_value FROM {id_seq}))")
-                first_id = cur.fetchone()[0] + 1
-                cur.execute("SELECT setval(%s, %s)", [id_seq, first_id + count - 1])
-                cur.execute("SELECT nextval(%s)", [SEQUENCE])
-                first_seq = cur.fetchone()[0]
-                cur.execute("SELECT setval(%s, %s)", [SEQUENCE, first_seq + count - 1])
-            else:
-                first_id = (Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-                counter, _ = TicketCounter.objects.select_for_update().get_or_create(id=1)
-                first_seq = counter.value + 1
-                counter.value += count
-                counter.save()
-        return first_id, first_seq
+def _estimate_rows() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM (SELECT 1 FROM complaints_ticket LIMIT 2000000) t")
+        return cur.fetchone()[0]
 
-    def _estimate_rows(self) -> int:
-        with connection.cursor() as cur:
-            cur.execute("SELECT COUNT(*) FROM (SELECT 1 FROM complaints_ticket LIMIT 2000000) t")
-            return cur.fetchone()[0]
 
-    def _block_args(self, rnd, first_id, first_seq, c, chunks, per, span_start, now, count):
-        lo, hi = round(c * per), min(count, round((c + 1) * per))
-        n = hi - lo
-        span = (now - span_start) / chunks
-        times = _times(rnd, span_start + c * span, min(now, span_start + (c + 1) * span), n)
-        ids = list(range(first_id + lo, first_id + hi))
-        numbers = []
-        for k, t in enumerate(times):
-            d = date.fromordinal(EPOCH_ORD + int((t + LOCAL_OFFSET) // DAY))
-            numbers.append(f"{d:%Y%m%d}{(first_seq + lo + k) % 10_000_000:07d}")
-        return ids, times, numbers
+def _block_args(rnd, first_id, first_seq, c, chunks, per, span, count):
+    span_start, span_end = span
+    lo, hi = round(c * per), min(count, round((c + 1) * per))
+    n = hi - lo
+    width = (span_end - span_start) / chunks
+    times = _times(rnd, span_start + c * width, min(span_end, span_start + (c + 1) * width), n)
+    ids = list(range(first_id + lo, first_id + hi))
+    numbers = []
+    for k, t in enumerate(times):
+        d = date.fromordinal(EPOCH_ORD + int((t + LOCAL_OFFSET) // DAY))
+        numbers.append(f"{d:%Y%m%d}{(first_seq + lo + k) % 10_000_000:07d}")
+    return ids, times, numbers
 
-    # PostgreSQL ---------------------------------------------------------------------------------
-    def _load_postgresql(self, factory, rnd, first_id, first_seq, count, chunks, per, span_start, now, rebuild):
-        q: queue.Queue = queue.Queue(maxsize=2)
-        writer = _Writer(q, rebuild=rebuild, log=self.stdout.write)
-        writer.start()
-        formatters = {t: _formatter(t) for t in LOAD_TABLES}
-        gen_seconds = 0.0
-        last_report = time.monotonic()
-        try:
-            for c in range(chunks):
-                if writer.error:
-                    break
-                t0 = time.monotonic()
-                ids, times, numbers = self._block_args(rnd, first_id, first_seq, c, chunks, per, span_start, now,
-                                                       count)
-                rows = factory.block(ids, times, numbers)
-                item = []
-                for table in LOAD_TABLES:
-                    fmt = formatters[table]
-                    buf = io.StringIO("\n".join([fmt(row) for row in rows[table]]) + "\n")
-                    item.append((table, buf, len(rows[table])))
-                gen_seconds += time.monotonic() - t0
-                q.put(item)
-                if time.monotonic() - last_report > 15:
-                    last_report = time.monotonic()
-                    self.stdout.write(f"  {ids[-1] - first_id + 1:,} / {count:,} generated")
-        except BaseException as exc:
-            q.put(exc)
-            raise
-        finally:
-            q.put(None)
-            writer.join()
-        if writer.error:
-            raise CommandError(f"load failed: {writer.error!r}") from writer.error
-        self.stdout.write(f"  generate {gen_seconds:.1f} s, COPY {writer.copy_seconds:.1f} s (overlapped), "
-                          f"index rebuild {writer.index_seconds:.1f} s")
-        t0 = time.monotonic()
-        with connection.cursor() as cur:
-            for table in LOAD_TABLES + ["accounts_unit", "accounts_user"]:
-                cur.execute(f"ANALYZE {table}")
-        self._sweep_mark(now)
-        self.stdout.write(f"  ANALYZE {time.monotonic() - t0:.1f} s")
-        return writer.rows
 
-    # SQLite and others ---------------------------------------------------------------------------
-    def _load_bulk(self, factory, rnd, first_id, first_seq, count, chunks, per, span_start, now):
-        history_model = Ticket.history.model
-        models = {"complaints_ticket": Ticket, "complaints_historicalticket": history_model,
-                  "complaints_ticketevent": TicketEvent, "sla_clock": Clock, "complaints_callback": Callback}
-        totals = dict.fromkeys(LOAD_TABLES, 0)
-        with transaction.atomic():
-            for c in range(chunks):
-                ids, times, numbers = self._block_args(rnd, first_id, first_seq, c, chunks, per, span_start, now,
-                                                       count)
-                rows = factory.block(ids, times, numbers)
-                for table in LOAD_TABLES:
-                    cols = TABLE_COLS[table]
-                    objs = []
-                    for row in rows[table]:
-                        values = {}
-                        for col, v in zip(cols, row, strict=True):
-                            if col in TS_COLS:
-                                v = _ts(v)
-                            elif col == "data":
-                                v = json.loads(v)
-                            values[col] = v
-                        objs.append(models[table](**values))
-                    models[table].objects.bulk_create(objs, batch_size=500)
-                    totals[table] += len(objs)
-        self._sweep_mark(now)
-        return totals
+# PostgreSQL ---------------------------------------------------------------------------------
+def _load_postgresql(factory, rnd, first_id, first_seq, count, chunks, per, span, now, rebuild, log):
+    q: queue.Queue = queue.Queue(maxsize=2)
+    writer = _Writer(q, rebuild=rebuild, log=log)
+    writer.start()
+    formatters = {t: _formatter(t) for t in LOAD_TABLES}
+    gen_seconds = 0.0
+    last_report = time.monotonic()
+    try:
+        for c in range(chunks):
+            if writer.error:
+                break
+            t0 = time.monotonic()
+            ids, times, numbers = _block_args(rnd, first_id, first_seq, c, chunks, per, span, count)
+            rows = factory.block(ids, times, numbers)
+            item = []
+            for table in LOAD_TABLES:
+                fmt = formatters[table]
+                buf = io.StringIO("\n".join([fmt(row) for row in rows[table]]) + "\n")
+                item.append((table, buf, len(rows[table])))
+            gen_seconds += time.monotonic() - t0
+            q.put(item)
+            if time.monotonic() - last_report > 15:
+                last_report = time.monotonic()
+                log(f"  {ids[-1] - first_id + 1:,} / {count:,} generated")
+    except BaseException as exc:
+        q.put(exc)
+        raise
+    finally:
+        q.put(None)
+        writer.join()
+    if writer.error:
+        raise GeneratorError(f"load failed: {writer.error!r}") from writer.error
+    log(f"  generate {gen_seconds:.1f} s, COPY {writer.copy_seconds:.1f} s (overlapped), "
+        f"index rebuild {writer.index_seconds:.1f} s")
+    t0 = time.monotonic()
+    with connection.cursor() as cur:
+        for table in LOAD_TABLES + ["accounts_unit", "accounts_user"]:
+            cur.execute(f"ANALYZE {table}")
+    _sweep_mark(now)
+    log(f"  ANALYZE {time.monotonic() - t0:.1f} s")
+    return writer.rows
 
-    @staticmethod
-    def _sweep_mark(now: float) -> None:
-        """The generated clock states are as a sweep at `now` would leave them."""
-        from sla.models import SweepRun
 
-        SweepRun.objects.update_or_create(id=1, defaults={"last_run_at": _ts(now)})
+# SQLite and others ---------------------------------------------------------------------------
+def _load_bulk(factory, rnd, first_id, first_seq, count, chunks, per, span, now):
+    history_model = Ticket.history.model
+    models = {"complaints_ticket": Ticket, "complaints_historicalticket": history_model,
+              "complaints_ticketevent": TicketEvent, "sla_clock": Clock, "complaints_callback": Callback}
+    totals = dict.fromkeys(LOAD_TABLES, 0)
+    with transaction.atomic():
+        for c in range(chunks):
+            ids, times, numbers = _block_args(rnd, first_id, first_seq, c, chunks, per, span, count)
+            rows = factory.block(ids, times, numbers)
+            for table in LOAD_TABLES:
+                cols = TABLE_COLS[table]
+                objs = []
+                for row in rows[table]:
+                    values = {}
+                    for col, v in zip(cols, row, strict=True):
+                        if col in TS_COLS:
+                            v = _ts(v)
+                        elif col == "data":
+                            v = json.loads(v)
+                        values[col] = v
+                    objs.append(models[table](**values))
+                models[table].objects.bulk_create(objs, batch_size=500)
+                totals[table] += len(objs)
+    _sweep_mark(now)
+    return totals
+
+
+def _sweep_mark(now: float) -> None:
+    """The generated clock states are as a sweep at `now` would leave them."""
+    from sla.models import SweepRun
+
+    SweepRun.objects.update_or_create(id=1, defaults={"last_run_at": _ts(now)})
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n")[0])
+    parser.add_argument("--count", "--n", type=int, required=True, help="tickets to add")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    parser.add_argument("--units", type=int, default=120, help="create units until there are at least this many")
+    parser.add_argument("--days", type=int, default=730, help="received times spread over this many days")
+    parser.add_argument("--chunk", type=int, default=20_000, help="tickets per COPY chunk")
+    parser.add_argument("--no-rebuild", action="store_true",
+                        help="PostgreSQL: keep indexes during the load (default: drop and rebuild when the "
+                             "load is at least 50,000 tickets and as large as the table)")
+    args = parser.parse_args(argv)
+    try:
+        generate(args.count, seed=args.seed, units=args.units, days=args.days, chunk=args.chunk,
+                 no_rebuild=args.no_rebuild)
+    except GeneratorError as exc:
+        parser.exit(2, f"error: {exc}\n")
+
+
+if __name__ == "__main__":
+    main()

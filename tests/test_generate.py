@@ -1,10 +1,9 @@
-"""generate_tickets: realistic, internally consistent data (SQLite bulk path or PostgreSQL COPY path,
-whichever database the tests run on)."""
+"""The data generator (bench/generate.py, `python -m bench.generate`): realistic, internally consistent
+data (SQLite bulk path or PostgreSQL COPY path, whichever database the tests run on)."""
 import re
 from collections import Counter, defaultdict
 
 import pytest
-from django.core.management import call_command
 
 from complaints.models import Callback, Ticket, TicketEvent
 from sla.models import Clock
@@ -19,7 +18,9 @@ def _generate(count=200, days=12, **options):
 
     for each in memo.MEMOS:
         each.forget()
-    call_command("generate_tickets", count=count, seed=7, units=30, days=days, **options)
+    from bench.generate import generate
+
+    generate(count, seed=7, units=30, days=days, log=lambda line: None, **options)
 
 
 def test_generates_consistent_tickets():
