@@ -768,10 +768,13 @@ class _Writer(threading.Thread):
 
 
 def generate(count: int, *, seed: int = 1, units: int = 120, days: int = 730, chunk: int = 20_000,
-             no_rebuild: bool = False, end: float | None = None, stuck_share: float = 0.002, log=print) -> dict:
+             no_rebuild: bool = False, end: float | None = None, stuck_share: float = 0.002, copy: bool = True,
+             log=print) -> dict:
     """Add `count` tickets received over the `days` before `end` (default: now), their lives simulated
     up to now. Returns the rows written per table. `stuck_share`: the share of tickets left stuck for
-    weeks at some step (the demo's history passes 0: a normal centre's archive)."""
+    weeks at some step (the demo's history passes 0: a normal centre's archive). `copy=False`: write
+    through bulk_create on the caller's connection and transaction even on PostgreSQL (the demo, a
+    test), instead of COPY from a writer thread on a connection of its own."""
     if count <= 0:
         raise GeneratorError("--count must be positive")
     from django.contrib.auth.models import Group
@@ -802,7 +805,7 @@ def generate(count: int, *, seed: int = 1, units: int = 120, days: int = 730, ch
     chunks = max(1, (count + chunk - 1) // chunk)
     per = count / chunks
     span = (span_start, span_end)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and copy:
         existing = _estimate_rows()
         rebuild = not no_rebuild and count >= 50_000 and count >= existing
         rows = _load_postgresql(factory, rnd, first_id, first_seq, count, chunks, per, span, now, rebuild, log)

@@ -76,7 +76,8 @@ def seed_demo_history(count: int = HISTORY, *, days: int = HISTORY_DAYS, seed: i
     if count <= 0:
         return 0
     end = (timezone.now() - timedelta(days=RECENT_DAYS)).timestamp()
-    rows = generate(count, seed=seed, units=0, days=days, end=end, stuck_share=0.0, log=lambda line: None)
+    rows = generate(count, seed=seed, units=0, days=days, end=end, stuck_share=0.0, copy=False,
+                    log=lambda line: None)
     return rows["complaints_ticket"]
 
 
