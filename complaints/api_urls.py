@@ -4,6 +4,7 @@ from django.utils.module_loading import import_string
 
 from complaints.actions import API_ACTIONS
 from complaints.api import views as v
+from complaints.api.bulk import TicketBulkApi
 
 # One route per declared action (complaints.actions), at its slug.
 ACTION_ROUTES = [(a.slug, import_string(a.api_view) if a.api_view else v.ACTION_VIEWS[a.name]) for a in API_ACTIONS]
@@ -13,6 +14,7 @@ urlpatterns = [
     path("tickets/", v.TicketListApi.as_view(), name="api-tickets"),
     path("access-log/", v.AccessLogListApi.as_view(), name="api-access-log"),
     path("tickets/batch/", v.TicketBatchApi.as_view(), name="api-tickets-batch"),
+    path("tickets/bulk/", TicketBulkApi.as_view(), name="api-tickets-bulk"),
     path("investigations/", v.InvestigationListApi.as_view(), name="api-investigations"),
     path("investigations/<str:task_id>/", v.InvestigationDetailApi.as_view(), name="api-investigation"),
     path("investigations/<str:task_id>/answer/", v.InvestigationAnswerApi.as_view(), name="api-investigation-answer"),

@@ -1,16 +1,24 @@
 """The role pages: the lead's dispatch queue, a unit's work orders, the supervision desk, and
-the ticket list / search everyone uses."""
+the ticket list / search everyone uses. The two work queues also answer their rows alone (the
+live refresh polls them) and take bulk actions (complaints.services.bulk)."""
+from dataclasses import asdict
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.scoping import visible_unit_ids
+from complaints.actions import ACTIONS
 from complaints.filters import CLOCK_FILTERS
-from complaints.forms import DispatchForm
-from complaints.models import Status
+from complaints.forms import AssignForm, DispatchForm, SuperviseForm
+from complaints.models import Severity, Status, SupervisionOrder
 from complaints.selectors import (
     WORK_STATUSES,
     dispatch_queue,
@@ -22,16 +30,23 @@ from complaints.selectors import (
     ticket_list,
     units_for_dispatch,
 )
+from complaints.services.bulk import MAX_BULK, tickets_bulk
 from complaints.services.customer_search import SearchThrottled
+from core.errors import ApplicationError
 from core.pagination import Page, count_capped, keyset_page
 from sla.states import RUNNING, state_as_of
 
-from .common import require_perm
+from .common import require_perm, safe_next
 
 PAGE_SIZE = 50
 WORK_LIMIT = 200
 ORDERS_PAGE_SIZE = 50
 FOLLOWUP_LIMIT = 100
+MAJOR_PINNED = 50  # major tickets shown above the dispatch queue's first page
+POLL_SECONDS = 5
+BULK_SESSION_KEY = "queue_bulk_results"
+# My-work: the unit's own move (contact, reply, an unanswered supervision order) before what waits on others.
+OWN_MOVE_STATUSES = (Status.DISPATCHED, Status.CONTACTED)
 
 
 def _page_urls(request, page):
@@ -58,40 +73,165 @@ def _due_state(due, warn, now) -> str:
     return "" if due is None else state_as_of(RUNNING, due_at=due, warn_at=warn, now=now)
 
 
+def _dispatch_rows(request) -> dict:
+    """The dispatch queue's rows: major tickets (重大) pinned above the first page, then the rest
+    oldest first (keyset pages). The service area's unit is offered as a suggestion, never chosen."""
+    user = request.user
+    queue = dispatch_queue(user)
+    cursor = request.GET.get("cursor")
+    pinned = [] if cursor else list(queue.filter(severity=Severity.MAJOR)[:MAJOR_PINNED])
+    page = keyset_page(queue.exclude(severity=Severity.MAJOR), cursor, PAGE_SIZE, newest_first=False)
+    units = list(units_for_dispatch(user))
+    now = timezone.now()
+    pinned_ids = {t.pk for t in pinned}
+    rows = []
+    for ticket in pinned + page.items:
+        suggested = ticket.service_area.unit if ticket.service_area_id else None
+        if ticket.status == Status.RETURNED and ticket.unit_id and suggested and suggested.pk == ticket.unit_id:
+            suggested = None  # the station just returned it: do not suggest it again
+        rows.append({"ticket": ticket, "suggested": suggested, "units": units, "pinned": ticket.pk in pinned_ids,
+                     "clock_state": _due_state(ticket.dispatch_due, ticket.dispatch_warn, now)})
+    prev_url, next_url = _page_urls(request, page)
+    return {"rows": rows, "page_prev_url": prev_url, "page_next_url": next_url,
+            "page_info": _total(*count_capped(queue))}
+
+
 @login_required
 @require_GET
 def dispatch_queue_view(request):
     require_perm(request.user, "complaints.dispatch_ticket")
-    page = keyset_page(dispatch_queue(request.user), request.GET.get("cursor"), PAGE_SIZE, newest_first=False,
-                       count=True)
-    units = list(units_for_dispatch(request.user))
-    now = timezone.now()
-    rows = []
-    for ticket in page.items:
-        suggested = ticket.service_area.unit if ticket.service_area_id else None
-        if ticket.status == Status.RETURNED and ticket.unit_id and suggested and suggested.pk == ticket.unit_id:
-            suggested = None  # the station just returned it: do not suggest it again
-        rows.append({"ticket": ticket, "suggested": suggested, "units": units,
-                     "clock_state": _due_state(ticket.dispatch_due, ticket.dispatch_warn, now)})
-    prev_url, next_url = _page_urls(request, page)
     return render(request, "complaints/dispatch_queue.html", {
-        "rows": rows, "page_prev_url": prev_url, "page_next_url": next_url,
-        "page_info": _total(page.total, page.total_capped), "form": DispatchForm(units=None)})
+        **_dispatch_rows(request), **_bulk_context(request, "dispatch"),
+        "poll_url": _poll_url(request, "complaints:dispatch_rows")})
+
+
+@login_required
+@require_GET
+def dispatch_rows_view(request):
+    """The rows alone, for the live refresh (queues.js merges them, keeping what the user touched)."""
+    require_perm(request.user, "complaints.dispatch_ticket")
+    return render(request, "complaints/_queue_dispatch_rows.html", _dispatch_rows(request))
+
+
+def _next_step_first(qs, user):
+    """Order my-work by whose move it is: the unit's own (to contact, to reply, an unanswered
+    supervision order) first, then what waits on the supervision office (review, callback); each
+    part by the nearest deadline."""
+    unanswered = SupervisionOrder.objects.filter(ticket=OuterRef("pk"), closed_at__isnull=True,
+                                                 replied_at__isnull=True)
+    return qs.annotate(waiting_on_others=Case(
+        When(Q(status__in=OWN_MOVE_STATUSES) | Q(Exists(unanswered)), then=Value(0)),
+        default=Value(1), output_field=IntegerField())).order_by(
+        "waiting_on_others", F("next_due_at").asc(nulls_last=True), "received_at", "id")
+
+
+def _work_rows(request) -> dict:
+    filters = {k: request.GET.get(k, "") for k in ("status", "clock", "mine")}
+    qs = _next_step_first(my_work(request.user, filters), request.user)
+    tickets = list(qs[: WORK_LIMIT + 1])
+    # The count only when the list is cut: otherwise it is the rows on screen.
+    total = count_capped(qs) if len(tickets) > WORK_LIMIT else (len(tickets), False)
+    return {"tickets": tickets[:WORK_LIMIT], "truncated": len(tickets) > WORK_LIMIT, "filters": filters,
+            "total": _total(*total)}
 
 
 @login_required
 @require_GET
 def my_work_view(request):
     require_perm(request.user, "complaints.handle_ticket")
-    filters = {k: request.GET.get(k, "") for k in ("status", "clock", "mine")}
-    qs = my_work(request.user, filters)
-    tickets = list(qs[: WORK_LIMIT + 1])
-    # The count only when the list is cut: otherwise it is the rows on screen.
-    total = count_capped(qs) if len(tickets) > WORK_LIMIT else (len(tickets), False)
     return render(request, "complaints/my_work.html", {
-        "tickets": tickets[:WORK_LIMIT], "truncated": len(tickets) > WORK_LIMIT, "filters": filters,
-        "total": _total(*total),
+        **_work_rows(request), **_bulk_context(request, "my_work"),
+        "poll_url": _poll_url(request, "complaints:my_work_rows"),
         "status_choices": [(s, Status(s).label) for s in WORK_STATUSES], "clock_choices": CLOCK_FILTERS})
+
+
+@login_required
+@require_GET
+def my_work_rows_view(request):
+    require_perm(request.user, "complaints.handle_ticket")
+    return render(request, "complaints/_queue_work_rows.html", _work_rows(request))
+
+
+def _poll_url(request, name: str) -> str:
+    query = request.GET.urlencode()
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+# --- bulk actions ---------------------------------------------------------------------------
+
+def _handlers(user):
+    """Whom a unit may assign: active staff of the user's subtree (the service checks each ticket's unit)."""
+    ids = visible_unit_ids(user)
+    qs = get_user_model().objects.filter(is_active=True, unit__isnull=False)
+    if ids is not None:
+        qs = qs.filter(unit_id__in=ids)
+    return qs.select_related("unit").order_by("unit__path", "username")
+
+
+def _bulk_form(action: str, user, data=None):
+    prefix = f"bulk-{action}"
+    if action == "dispatch":
+        form = DispatchForm(data, prefix=prefix, units=units_for_dispatch(user))
+    elif action == "assign":
+        form = AssignForm(data, prefix=prefix, handlers=_handlers(user))
+        form.fields["handler"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} · {u.unit.name}"
+    else:
+        form = SuperviseForm(data, prefix=prefix)
+    form.use_required_attribute = False  # only the chosen action's fields count
+    return form
+
+
+# The bulk actions each queue offers, for the roles that may take them.
+QUEUE_BULK = {"dispatch": ("dispatch", "supervise"), "my_work": ("assign", "supervise")}
+
+
+def _bulk_context(request, queue: str) -> dict:
+    user = request.user
+    actions = [a for a in QUEUE_BULK[queue] if user.has_perm(ACTIONS[a].permission)]
+    return {"bulk_queue": queue, "bulk_max": MAX_BULK,
+            "bulk_actions": [{"name": a, "label": ACTIONS[a].label, "form": _bulk_form(a, user)} for a in actions],
+            "bulk": request.session.pop(BULK_SESSION_KEY, None)}
+
+
+@login_required
+@require_POST
+def bulk_view(request):
+    """One action on the checked tickets, each through its service; answers the per-ticket results
+    (htmx: the results panel, and the queue refreshes its rows; otherwise back to the same page)."""
+    user = request.user
+    queue = request.POST.get("queue") if request.POST.get("queue") in QUEUE_BULK else "dispatch"
+    back = safe_next(request, reverse("complaints:dispatch_queue" if queue == "dispatch" else "complaints:my_work"))
+    action = request.POST.get("action", "")
+    bulk = {"label": str(ACTIONS[action].label) if action in ACTIONS else "", "results": [], "error": ""}
+    numbers = request.POST.getlist("pick")
+    if action not in QUEUE_BULK[queue] or not user.has_perm(ACTIONS[action].permission):
+        bulk["error"] = gettext("请选择批量操作")
+    else:
+        form = _bulk_form(action, user, data=request.POST)
+        versions = {}
+        for number in numbers[: MAX_BULK + 1]:
+            raw = request.POST.get(f"version-{number}", "")
+            if raw.isdigit() and len(raw) < 10:
+                versions[number] = int(raw)
+        if not form.is_valid():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            bulk["error"] = gettext("未执行：%(why)s") % {"why": "；".join(errors)}
+        else:
+            try:
+                results = tickets_bulk(actor=user, action=action, numbers=numbers, data=form.cleaned_data,
+                                       versions=versions)
+            except ApplicationError as exc:
+                bulk["error"] = gettext("未执行：%(why)s") % {"why": exc.message}
+            else:
+                bulk["results"] = [asdict(r) for r in results]
+                bulk["done"] = sum(1 for r in results if r.done)
+                bulk["refused"] = len(results) - bulk["done"]
+    if request.headers.get("HX-Request"):
+        response = render(request, "complaints/_queue_bulk_results.html", {"bulk": bulk})
+        response["HX-Trigger"] = "queue-changed"  # queues.js refreshes the rows at once
+        return response
+    request.session[BULK_SESSION_KEY] = bulk
+    return redirect(back + "#bulk-results")
 
 
 @login_required

@@ -54,6 +54,7 @@ CATALOG: dict[str, Route] = {
     # API: tickets
     "api-tickets": Route("api", "list", ("GET", "POST")),
     "api-tickets-batch": Route("api", "none", ("POST",)),  # intake only: answers numbers, lists nothing
+    "api-tickets-bulk": Route("api", "none", ("POST",)),  # each number through its action's service (404 → not_found)
     "api-access-log": Route("api", "list"),  # supervision and discipline offices only
     "api-ticket-detail": Route("api", "ticket"),
     "api-ticket-attachments": Route("api", "ticket", ("POST",), "attach"),
@@ -88,7 +89,10 @@ CATALOG: dict[str, Route] = {
     "complaints:earlier": Route("page", "list"),
     "complaints:intake_clocks": Route("page"),  # computes from the form's fields, reads no ticket
     "complaints:dispatch_queue": Route("page", "list"),
+    "complaints:dispatch_rows": Route("page", "list"),  # the queue's rows alone (live refresh)
     "complaints:my_work": Route("page", "list"),
+    "complaints:my_work_rows": Route("page", "list"),  # the queue's rows alone (live refresh)
+    "complaints:bulk": Route("page", "none", ("POST",)),  # each number through its action's service (404 → refused)
     "complaints:supervision": Route("page", "list"),
     "complaints:list": Route("page", "list"),
     "complaints:access_log": Route("page", "list"),  # supervision and discipline offices only
@@ -175,6 +179,9 @@ SERIALIZERS: dict[str, str] = {
     "accounts.api.UnitSerializer": "plain",
     "core.api_base.ErrorBodySerializer": "plain",
     "core.api_base.ErrorSerializer": "plain",
+    "complaints.api.bulk.TicketBulkInSerializer": "input",
+    "complaints.api.bulk.TicketBulkOutSerializer": "plain",  # counts and TicketBulkResultSerializer rows
+    "complaints.api.bulk.TicketBulkResultSerializer": "plain",  # number, result code and message; no customer data
     "complaints.api.serializers.AccessLogSerializer": "plain",  # who, when, which ticket number; no customer data
     "complaints.api.serializers.AddInfoSerializer": "input",
     "complaints.api.serializers.AssignSerializer": "input",
