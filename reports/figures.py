@@ -616,13 +616,24 @@ def breach_list(scope: Scope, now: datetime | None = None, limit: int = BREACH_L
 PERIOD_FIGURES_SECONDS = 300
 
 
+def _shared_key(kind: str, scope: Scope, period: Period) -> str:
+    return f"reports:{kind}:{scope.unit.pk}:{period.key}:{get_language()}"
+
+
 def _shared(kind: str, scope: Scope, period: Period, compute, refresh: bool):
-    key = f"reports:{kind}:{scope.unit.pk}:{period.key}:{get_language()}"
+    key = _shared_key(kind, scope, period)
     value = None if refresh else cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, PERIOD_FIGURES_SECONDS)
+        # when they were computed, beside them: the pages say "数据截至 HH:MM" (shared_as_of)
+        cache.set_many({key: value, f"{key}:at": timezone.now().isoformat()}, PERIOD_FIGURES_SECONDS)
     return value
+
+
+def shared_as_of(kind: str, scope: Scope, period: Period) -> datetime | None:
+    """When the shared figures of `kind` ("headline", "period") now in the cache were computed."""
+    at = cache.get(f"{_shared_key(kind, scope, period)}:at")
+    return datetime.fromisoformat(at) if at else None
 
 
 def shared_headline(scope: Scope, period: Period, *, refresh: bool = False) -> dict:

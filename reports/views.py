@@ -1,4 +1,5 @@
 """Dashboard, monthly bulletin and ticket exports (pages)."""
+from datetime import datetime
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -62,12 +63,19 @@ def dashboard(request):
     for figure in data["headline"]["figures"]:
         figure["link"] = links.get(figure["key"], "")
     breaches = [{"ticket": t, "url": figures.ticket_url(t.number)} for t in data["breach_list"]]
+    as_of = _as_of(datetime.fromisoformat(data["computed_at"]), figures.shared_as_of("headline", scope, period))
     return render(request, "reports/dashboard.html", {
-        "data": data, "scope": scope, "period": period, "charts": charts, "breaches": breaches,
+        "data": data, "scope": scope, "period": period, "charts": charts, "breaches": breaches, "as_of": as_of,
         "units": figures.units_for_picker(request.user), "definitions": figures.DEFINITIONS,
         "query": _filters_query(scope, period),
         "breach_all_url": figures.ticket_list_url(scope, clock="breached"),
     })
+
+
+def _as_of(*instants) -> datetime:
+    """The figures shown are as of the oldest of their cached parts (now if none is known)."""
+    known = [t for t in instants if t is not None]
+    return min(known) if known else timezone.now()
 
 
 def _bulletin(request):
@@ -92,6 +100,7 @@ def bulletin(request):
         "units": figures.units_for_picker(request.user), "definition": figures.DEFINITIONS["bulletin"],
         "query": _filters_query(scope, period),
         "uncategorised": gettext("未分类"),
+        "as_of": _as_of(figures.shared_as_of("headline", scope, period)),
     })
 
 
