@@ -112,7 +112,11 @@
     }
   });
   // The bulk answer says the queue changed: refresh at once instead of at the next tick.
-  document.body.addEventListener("queue-changed", function () { refreshNow(); });
+  // (htmx fires it before its afterRequest: the bulk request is over, so no pause for it.)
+  document.body.addEventListener("queue-changed", function () {
+    busy = false;
+    window.setTimeout(refreshNow, 0);
+  });
 
   // ---------------------------------------------------------------- live refresh
 

@@ -6,6 +6,7 @@ last step: var/screenshots/bulk_dispatch_<width>.png."""
 import pytest
 
 from complaints.models import Status, Ticket
+from complaints.services import ticket_contact, ticket_dispatch, ticket_reply
 
 from .conftest import DESKTOP, PHONE, screenshot
 
@@ -60,3 +61,45 @@ def test_lead_bulk_dispatches_ten_tickets(open_as, live_server, make_ticket, uni
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
     assert not page.console_errors, page.console_errors
     screenshot(page, f"bulk_dispatch_{width}")
+
+
+def test_station_manager_bulk_assigns_on_a_phone(open_as, live_server, make_ticket, users, units):
+    tickets = [ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"]) for _ in range(3)]
+    page = open_as("manager_a", viewport=PHONE, is_mobile=True)
+    page.goto(f"{live_server.url}/queue/my-work/")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    tall_enough(page.locator("tr[data-ticket] .pick-target"), "row checkbox")
+    for t in tickets[:2]:
+        page.locator(f'tr[data-ticket="{t.number}"] .pick-target').tap()
+    assert page.inner_text("#bulk-count") == "已选 2 张"
+    page.select_option("#bulk-action", "assign")
+    page.select_option("#id_bulk-assign-handler", str(users["station_a"].pk))
+    tall_enough(page.locator("#bulk-form select, #bulk-form button[type=submit]"), "bulk controls")
+    page.locator("[data-bulk-submit]").tap()
+    page.wait_for_selector("#bulk-result-panel")
+    assert page.locator(".bulk-result-list li.is-done").count() == 2
+    assert [Ticket.objects.get(pk=t.pk).handler_id for t in tickets] == [users["station_a"].pk] * 2 + [None]
+    # The rows refresh at once after the action (not at the next polling tick): the new versions show.
+    version = Ticket.objects.get(pk=tickets[0].pk).version
+    page.wait_for_selector(f'tr[data-ticket="{tickets[0].number}"][data-version="{version}"]', timeout=3_000)
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "bulk_assign_390")
+
+
+@pytest.mark.parametrize("url,user,table", [("/queue/supervision/", "supervisor", "#to-review table"),
+                                            ("/tickets/", "supervisor", "#ticket-list")])
+def test_supervision_desk_and_ticket_list_are_cards_on_a_phone(open_as, live_server, make_ticket, users, units,
+                                                               url, user, table):
+    ticket = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
+    ticket = ticket_contact(ticket=ticket, actor=users["station_a"], method="phone")
+    ticket_reply(ticket=ticket, actor=users["station_a"], substantiated=True, cause="原因", measures="措施",
+                 reply_text="答复")
+    page = open_as(user, viewport=PHONE, is_mobile=True)
+    page.goto(live_server.url + url)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    row = page.locator(f'{table} tr[data-ticket="{ticket.number}"]')
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "block"  # a card, not a table row
+    for cell in row.locator("td[data-label]").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    screenshot(page, "cards_" + url.strip("/").replace("/", "_") + "_390")
