@@ -16,11 +16,16 @@ How it works
    the same time never collides with generated tickets.
 3. Each ticket's life is simulated from its received time up to now with realistic delays
    (dispatch, first contact, reply, review, callback; a share late, returned, redispatched after an
-   unsatisfied callback, withdrawn, or stuck for weeks). The same STARTS / MEETS / CANCELS tables as
-   ``sla.services`` drive the clocks, and the same policies and working-day calendar set their due
-   and warning instants, so clock states (met / breached / running / warning / cancelled), the
+   unsatisfied callback, withdrawn, or stuck for weeks). The clocks follow the product's rules,
+   imported, never copied: ``sla.services``' STARTS / MEETS / CANCELS / RETIMES tables, which clocks
+   apply and when each starts (``_applies``, ``_start_at``), the limits (``sla.policies.match_policy``,
+   the responsible unit's region, retimed on dispatch), the due and warning instants
+   (``compute_due``, ``regulator_reply_due``, the unit's working calendar) and the state as of now
+   (``sla.states.state_as_of``) — cached where the answer repeats (tests/test_generate.py checks every
+   clock against the services). So clock states (met / breached / running / warning / cancelled), the
    ticket's ``sla_state`` / ``next_due_at``, the status, the timestamps, the timeline events, the
-   callbacks and the simple-history "+" row all agree.
+   callbacks and the simple-history "+" row all agree. Addresses fall in the stations' service areas
+   when there are any, and the ticket's area is what ``complaints.services.routing.route_ticket`` says.
    A documented escalation mechanism (bench/README.md, ``TicketFactory._risk``): a complaint's
    latent risk (mood, breached clocks, unsatisfied callback, the customer's earlier complaints) raises
    its chases and the chance that the customer's next ticket is a 12398 transfer or a repeat.
@@ -55,8 +60,22 @@ from django.db import connection, connections, transaction  # noqa: E402
 from accounts.models import RegionType, Role, Unit, UnitKind, User  # noqa: E402
 from complaints.models import Callback, Category, Ticket, TicketEvent  # noqa: E402
 from complaints.services.routing import route_ticket  # noqa: E402
-from sla.models import Clock, ClockPolicy, LimitUnit  # noqa: E402
-from sla.services import CANCELS, CONNECTION_TYPES, MEETS, STARTS  # noqa: E402
+from sla.models import Clock, ClockName, ClockPolicy, LimitUnit  # noqa: E402
+from sla.policies import match_policy  # noqa: E402
+from sla.services import (  # noqa: E402 — the clock rules' one home (private helpers included)
+    CANCELS,
+    CONNECTION_TYPES,
+    MAJOR_CLOCKS,
+    MEETS,
+    RETIMES,
+    STARTS,
+    _applies,
+    _calendar_unit,
+    _region_type,
+    _start_at,
+    compute_due,
+    regulator_reply_due,
+)
 from sla.states import BREACHED, RUNNING, WARNING, state_as_of  # noqa: E402
 
 DAY = 86400.0
@@ -186,6 +205,11 @@ def _ts(value):
     return None if value is None else datetime.fromtimestamp(int(value), UTC)
 
 
+def _dt(value: float) -> datetime:
+    """Epoch seconds → the exact aware instant (the clock rules' input; written rows keep whole seconds)."""
+    return datetime.fromtimestamp(value, UTC)
+
+
 _DAY_PREFIX: dict[int, str] = {}
 _SECOND_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(86400)]
 
@@ -283,17 +307,27 @@ def ensure_org(min_units: int, rnd: random.Random) -> dict:
 
 # --- the generator ------------------------------------------------------------------------------
 
+class _Facts:
+    """What the clock rules (sla.services) read of a ticket, as the generated ticket stands."""
+
+    __slots__ = ("kind", "channel", "severity", "service_type", "paid_at", "received_at", "service_area",
+                 "service_area_id", "intake_unit", "unit", "dispatched_at", "regulator_due_at", "pk")
+
+    def __init__(self, kind, channel, severity, service_type, paid_at, received_at, service_area, intake_unit):
+        self.kind, self.channel, self.severity, self.service_type = kind, channel, severity, service_type
+        self.paid_at, self.received_at, self.intake_unit = paid_at, received_at, intake_unit
+        self.service_area, self.service_area_id = service_area, service_area.id if service_area else None
+        self.unit = self.dispatched_at = self.regulator_due_at = self.pk = None
+
+
 class TicketFactory:
     """Produces the rows of a block of tickets; everything in epoch seconds until written."""
 
     def __init__(self, *, rnd: random.Random, now: float, org: dict, agents: list[int], reviewers: list[int],
                  count: int, stuck_share: float = 0.002):
-        from sla.calendar import get_calendar
-
         self.r = rnd
         self.now = now
         self.stuck_share = stuck_share
-        self.calendar = get_calendar()
         self.stations = org["stations"]
         self.handlers = org["handlers"]
         units = org["units"]
@@ -334,49 +368,33 @@ class TicketFactory:
         self.registered = {r.account_no: r.service_area for r in
                            AccountRegistration.objects.select_related("service_area__unit")}
         self.routing = bool(areas or self.registered)
-        self.policies = list(ClockPolicy.objects.filter(active=True))
+        self.unit_by_id = Unit.objects.in_bulk()
         self._policy_cache: dict = {}
         self._wd_cache: dict = {}
 
-    # clocks ------------------------------------------------------------------------------
-    def policy(self, clock, kind, channel, severity, service_type, region):
-        key = (clock, kind, channel, severity, service_type, region)
+    # clocks: the product's rules (sla.services, sla.policies), cached where their answer repeats --------
+    def policy(self, clock: str, facts: "_Facts", region: str):
+        """match_policy() for these facts; its answer depends only on the key below."""
+        key = (clock, facts.kind, facts.channel, facts.severity, facts.service_type, region)
         if key not in self._policy_cache:
-            facts = {"kind": kind, "channel": channel, "severity": severity, "service_type": service_type,
-                     "region_type": region}
-            best, best_key = None, None
-            for p in self.policies:
-                if p.clock != clock:
-                    continue
-                values = [(n, getattr(p, n)) for n in facts]
-                if any(v and v != facts[n] for n, v in values):
-                    continue
-                k = (p.priority, sum(1 for _, v in values if v))
-                if best_key is None or k > best_key:
-                    best, best_key = p, k
-            self._policy_cache[key] = None if best is None else (
-                best.id, best.limit_unit, best.amount, float(best.warn_ratio))
+            self._policy_cache[key] = match_policy(clock, facts, region)
         return self._policy_cache[key]
 
-    def due(self, policy, start: float, clock: str):
-        _pid, limit_unit, amount, ratio = policy
-        known = True
-        if limit_unit == LimitUnit.WORKING_DAYS:
-            day = int((start + LOCAL_OFFSET) // DAY)
-            key = (day, amount)
+    def due(self, policy, start: float, clock: str, unit) -> tuple[float, float, bool]:
+        """compute_due() in epoch seconds. A working-day due depends only on the start's local date
+        and the calendar (sla.workcal), so it is computed once per (policy, calendar unit, date) and
+        the warning instant put at the policy's share of that span, as compute_due does
+        (tests/test_generate.py checks every generated clock against compute_due)."""
+        if policy.limit_unit == LimitUnit.WORKING_DAYS:
+            key = (policy.id, unit.id if unit else None, int((start + LOCAL_OFFSET) // DAY))
             hit = self._wd_cache.get(key)
             if hit is None:
-                start_dt = datetime.fromtimestamp(day * DAY - LOCAL_OFFSET + 1, UTC)
-                result = self.calendar.add_working_days(start_dt, amount)
-                hit = self._wd_cache[key] = (result.due_at.timestamp(), result.calendar_known)
+                due_at, _warn, known = compute_due(policy, _dt(start), unit=unit, clock=clock)
+                hit = self._wd_cache[key] = (due_at.timestamp(), known)
             due, known = hit
-        else:
-            due = start + amount * (HOUR if limit_unit == LimitUnit.HOURS else MINUTE)
-            if clock == "reconnection":
-                local = start + LOCAL_OFFSET
-                if local % DAY >= 22 * HOUR:  # paid after 22:00 → 10:00 next day
-                    due = (local // DAY + 1) * DAY + 10 * HOUR - LOCAL_OFFSET
-        return due, start + (due - start) * ratio, known
+            return due, start + (due - start) * float(policy.warn_ratio), known
+        due_at, warn_at, known = compute_due(policy, _dt(start), unit=unit, clock=clock)
+        return due_at.timestamp(), warn_at.timestamp(), known
 
     # one block ----------------------------------------------------------------------------
     def block(self, ids: list[int], times: list[float], numbers: list[str]) -> dict[str, list[tuple]]:
@@ -431,7 +449,7 @@ class TicketFactory:
             village = PLACE_A[(cid // 11) % len(PLACE_A)] + PLACE_B[(cid // 17) % len(PLACE_B)] + PLACE_C[cid % 5]
             words = self.area_words[sidx]
             address = f"{words[cid % len(words)] if words else place + village}{cid % 97 + 1}号"
-            area_id = None
+            area = area_id = None
             if self.routing:
                 area = route_ticket(account_no=account, address=address, registered=self.registered).area
                 area_id = area.id if area else None
@@ -460,6 +478,8 @@ class TicketFactory:
             ctx_dispatched = None
             status = "registered"
             unit = None
+            facts = _Facts(kind, channel, severity, service_type, None if paid_at is None else _dt(paid_at),
+                           _dt(recv), area, self.unit_by_id.get(intake_unit))
             handler = None
             clocks: list[list] = []
             ver = 1
@@ -474,13 +494,12 @@ class TicketFactory:
                 before = status
                 actor = agent
                 note, data = "", "{}"
-                region_now = region if unit else ""
                 if action == "register":
                     note = "受理登记(重复投诉)" if is_repeat else "受理登记"
                     data = f'{{"channel": "{channel}"}}'
                 elif action == "dispatch":
                     unit, status, ctx_dispatched = unit_id, "dispatched", at
-                    region_now = region
+                    facts.unit, facts.dispatched_at = self.unit_by_id[unit_id], _dt(at)
                     data = self.unit_json[unit_id]
                 elif action == "return":
                     status, handler, actor = "returned", None, handler_id
@@ -530,8 +549,7 @@ class TicketFactory:
                     status, closed, note = "archived", at, reply_text
                 if action != "register":
                     ver += 1
-                self._clocks_on(clocks, event, at, recv, kind, channel, severity, service_type, region_now,
-                                paid_at, ctx_dispatched)
+                self._clocks_on(clocks, event, at, facts)
                 if action == "register":
                     hist_sla, hist_due = self._sla(clocks, at)
                 events.append((tid, at, actor, action, "" if action == "register" else before, status, note,
@@ -545,7 +563,7 @@ class TicketFactory:
                 elif comp is not None:
                     state = "breached" if due < comp else "met"
                 else:
-                    state = "breached" if due <= now else "warning" if warn <= now else "running"
+                    state = state_as_of(RUNNING, due_at=due, warn_at=warn, now=now)
                 clocks_out.append((tid, clock_name, pid, start, due, warn, state, comp,
                                    warn if warn <= end else None, due if due <= end else None, known, 0))
             chases = 0
@@ -642,8 +660,10 @@ class TicketFactory:
             steps = steps[:k] + [("withdraw", at, "withdrawn")]
         return steps
 
-    def _clocks_on(self, clocks, event, at, recv, kind, channel, severity, service_type, region, paid_at,
-                   dispatched_at):
+    def _clocks_on(self, clocks, event, at, facts: "_Facts"):
+        """sla.services.clocks_on for one event, on the in-memory clocks: the MEETS / CANCELS / RETIMES /
+        STARTS tables, and each new clock's applicability, start instant, policy and due from the
+        product's functions (the major-event clocks are left out: the generator sends no major reports)."""
         meets, cancels = MEETS.get(event, ()), CANCELS.get(event, ())
         if meets or cancels:
             for c in clocks:
@@ -652,23 +672,31 @@ class TicketFactory:
                         c[5] = at
                     elif c[0] in cancels:
                         c[5], c[6] = at, True
+        region = _region_type(facts)
+        calendar_unit = _calendar_unit(facts)
+        for name in RETIMES.get(event, ()):
+            latest = next((c for c in reversed(clocks) if c[0] == name and not c[6]), None)
+            if latest is None or latest[5] is not None:
+                continue
+            policy = self.policy(name, facts, region)
+            if policy is not None and policy.id != latest[1]:
+                latest[1] = policy.id
+                latest[3], latest[4], latest[7] = self.due(policy, latest[2], name, calendar_unit)
+        at_dt = None
         for name in STARTS.get(event, ()):
-            if name == "reconnection" and service_type != "reconnection":
+            if name in MAJOR_CLOCKS or not _applies(facts, name):
                 continue
-            if name == "connection" and service_type not in CONNECTION_TYPES:
+            at_dt = at_dt or _dt(at)
+            start = _start_at(facts, name, at_dt).timestamp()
+            if name == ClockName.REGULATOR_REPLY:
+                due_at, warn_at, known = regulator_reply_due(facts, _dt(start))
+                clocks.append([name, None, start, due_at.timestamp(), warn_at.timestamp(), None, False, known])
                 continue
-            policy = self.policy(name, kind, channel, severity, service_type, region)
+            policy = self.policy(name, facts, region)
             if policy is None:
                 continue
-            if name == "reconnection" and paid_at:
-                start = paid_at
-            elif name in ("repair_arrival", "connection", "dispatch") and (
-                    dispatched_at is None or event == "registered"):
-                start = recv
-            else:
-                start = at
-            due, warn, known = self.due(policy, start, name)
-            clocks.append([name, policy[0], start, due, warn, None, False, known])
+            due, warn, known = self.due(policy, start, name, calendar_unit)
+            clocks.append([name, policy.id, start, due, warn, None, False, known])
 
     @staticmethod
     def _sla(clocks, at):

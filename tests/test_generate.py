@@ -136,3 +136,34 @@ def test_escalation_follows_mood_breaches_and_callbacks():
     assert rate(groups["upset"], 1) > 1.5 * rate(groups["calm"], 1)
     assert rate(groups["upset"], 0) > 1.5 * rate(groups["calm"], 0)
     assert Ticket.objects.filter(is_escalated=True, channel="12398").exists()
+
+
+def test_clocks_follow_the_products_rules():
+    """The generator imports the clock rules (sla.services, sla.policies) instead of copying them: every
+    generated clock has the policy, start and due instants the services would give that ticket."""
+    from datetime import timedelta
+
+    from sla.policies import match_policy
+    from sla.services import _calendar_unit, _region_type, compute_due, regulator_reply_due
+
+    _generate(count=400, days=30)
+    second = timedelta(seconds=1)
+    tickets = Ticket.objects.select_related("unit", "intake_unit", "service_area__unit").in_bulk()
+    names = set()
+    for c in Clock.objects.select_related("policy"):
+        t = tickets[c.ticket_id]
+        names.add(c.name)
+        if c.name == "regulator_reply":
+            due, warn, _known = regulator_reply_due(t, c.started_at)
+            assert t.channel == "12398" and c.started_at == t.received_at
+        else:
+            if c.name in ("repair_arrival", "first_contact", "resolution", "callback") and t.unit_id:
+                # limits that depend on the responsible unit: the policy for the unit's region
+                assert c.policy == match_policy(c.name, t, _region_type(t)), (t.number, c.name)
+            due, warn, _known = compute_due(c.policy, c.started_at, unit=_calendar_unit(t), clock=c.name)
+        assert abs(c.due_at - due) <= second and abs(c.warn_at - warn) <= second, (t.number, c.name)
+        if c.name in ("repair_arrival", "connection", "regulator_reply"):
+            assert c.started_at == t.received_at  # these run from receipt
+        if c.name == "reconnection":
+            assert abs(c.started_at - t.paid_at) <= second  # from payment
+    assert {"dispatch", "first_contact", "resolution", "callback", "repair_arrival", "regulator_reply"} <= names
