@@ -21,6 +21,7 @@ from complaints.models import OPEN_STATUSES, Status
 S = Status
 OPEN = tuple(OPEN_STATUSES)
 ANY = tuple(S.values)
+NOT_DUPLICATE = tuple(s for s in S.values if s != S.DUPLICATE)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,20 @@ _DECLARED = [
             service="ticket_onsite_investigation", form="OnsiteInvestigationForm", serializer="",
             api_view="complaints.api.views.TicketOnsiteInvestigationApi", done=_("现场调查已登记"),
             button=_("保存现场调查")),
+    # 重复工单: the same call logged twice — out of the workflow and of every figure, reversibly.
+    _action("mark_duplicate", _("标记为重复工单"), NOT_DUPLICATE, "complaints.intake_ticket", (S.DUPLICATE,),
+            service="duplicate.ticket_mark_duplicate", form="MarkDuplicateForm", serializer="MarkDuplicateSerializer",
+            done=_("已标记为重复工单，不再计入统计"), button=_("标记为重复"),
+            confirm=_("确定标记为重复工单？该工单将退出办理流程，不计入任何统计(可撤销)。"),
+            description="坐席、受理班长或督办人员把同一来电(来信、来访)重复登记的工单标记为原工单(original，最初受理的"
+                        "工单编号)的重复工单，须填写原因：工单退出办理流程(状态 duplicate，时限停止，在办督办单办结)，"
+                        "不计入任何统计(含重复投诉率)。原工单须可见、不是本工单、本身不是重复工单、且为同一客户(户号相同；"
+                        "无户号时电话相同)；举报件不能标记。不符合时答复 400，字段 original。"),
+    _action("unmark_duplicate", _("撤销重复标记"), (S.DUPLICATE,), "complaints.intake_ticket", NOT_DUPLICATE,
+            service="duplicate.ticket_unmark_duplicate", form="UnmarkDuplicateForm",
+            serializer="UnmarkDuplicateSerializer", done=_("已撤销重复标记，工单恢复原状态并重新计入统计"),
+            button=_("撤销重复标记"), confirm=_("确定撤销重复标记？工单将恢复标记前的状态。"), primary=True,
+            description="撤销重复工单标记(须填写原因)：工单恢复标记前的状态与被停止的时限，重新计入统计。"),
     # A misconduct report (举报): the discipline office asks a unit to investigate, then concludes.
     _action("investigate", _("下发调查任务"), OPEN, "complaints.investigate_report", service="investigation_issue",
             form="InvestigateForm", serializer="InvestigateSerializer", done=_("调查任务已下发"),

@@ -342,6 +342,16 @@ class RequestOnsiteForm(StyledForm):
     reason = forms.CharField(label=_("要求现场调查的原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MarkDuplicateForm(StyledForm):
+    original = forms.CharField(label=_("原工单编号"), max_length=20,
+                               help_text=_("同一来电(来信、来访)重复登记时，填写最初受理的工单编号"))
+    reason = forms.CharField(label=_("重复原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnmarkDuplicateForm(StyledForm):
+    reason = forms.CharField(label=_("撤销原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class OnsiteInvestigationForm(StyledForm):
     investigators = forms.CharField(label=_("调查人员"), max_length=200)
     visited_at = _dt_field(_("调查时间"), required=True)

@@ -33,9 +33,23 @@ class Status(models.TextChoices):
     REVIEWED = "reviewed", _("待回访")
     ARCHIVED = "archived", _("已归档")
     WITHDRAWN = "withdrawn", _("已撤诉")
+    DUPLICATE = "duplicate", _("重复工单")  # the same call logged twice: out of the workflow and of every figure
 
 
-OPEN_STATUSES = [s for s in Status.values if s not in (Status.ARCHIVED, Status.WITHDRAWN)]
+OPEN_STATUSES = [s for s in Status.values if s not in (Status.ARCHIVED, Status.WITHDRAWN, Status.DUPLICATE)]
+
+
+def countable_q(prefix: str = "") -> Q:
+    """The tickets every figure counts (reports, dashboard, bulletin, risk history): all but those
+    marked a duplicate (重复工单) of another ticket. `prefix` for a query through a relation
+    ("ticket__" from clocks or callbacks)."""
+    return Q(**{f"{prefix}duplicate_of__isnull": True})
+
+
+class TicketQuerySet(models.QuerySet):
+    def countable(self):
+        """What figures count: duplicates (重复工单) left out (see `countable_q`)."""
+        return self.filter(countable_q())
 
 
 class Category(models.Model):
@@ -164,6 +178,14 @@ class Ticket(ChoiceLabels, models.Model):
     # indexed: agents find a caller by the last four digits (complaints.services.customer_search).
     phone_last4 = models.GeneratedField(expression=Right("customer_phone", 4),
                                         output_field=models.CharField(max_length=4), db_persist=True)
+    # Marked a duplicate (重复工单, the same call logged twice — not a repeat complaint): the original, why,
+    # and the status to go back to when the mark is taken back (complaints.services.duplicate).
+    duplicate_of = models.ForeignKey("self", verbose_name=_("原工单"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="duplicates")
+    duplicate_reason = models.CharField(_("重复原因"), max_length=500, blank=True, default="", db_default="")
+    duplicate_from_status = models.CharField(max_length=12, blank=True, default="", db_default="")
+
+    objects = TicketQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["updated_at", "phone_last4"])
 
@@ -191,6 +213,11 @@ class Ticket(ChoiceLabels, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
             models.CheckConstraint(condition=Q(severity__in=Severity.values), name="ticket_severity_valid"),
+            # A duplicate and only a duplicate names its original — never itself.
+            models.CheckConstraint(condition=(Q(status="duplicate") & Q(duplicate_of__isnull=False)
+                                              & ~Q(duplicate_of=models.F("id")))
+                                   | (~Q(status="duplicate") & Q(duplicate_of__isnull=True)),
+                                   name="ticket_duplicate_has_original"),
         ]
         indexes = [
             # kind included: the list's total (scope minus reports) is then an index-only count on PostgreSQL.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 from accounts.scoping import scope_unit, sees_everything
 from complaints.filters import clock_state_q  # the list's own filter: a chart counts what it links to
-from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, SlaState, Status, Ticket
+from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, SlaState, Status, Ticket, countable_q
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from sla.models import Clock, ClockName, ClockState
 from sla.states import BREACHED, NONE, RUNNING, WARNING, labelled
@@ -171,10 +171,11 @@ class Scope:
 
     def q(self, prefix: str = "") -> Q:
         """Tickets belonging to the subtree — the same rule as complaints.permissions.ticket_scope:
-        the responsible unit once dispatched, the intake unit before."""
+        the responsible unit once dispatched, the intake unit before — that figures count: never a
+        duplicate (重复工单, `complaints.models.countable_q`). Every figure goes through here."""
         if self.whole:
-            return Q()
-        return Q(**{f"{prefix}owner_unit_id__in": self.ids})
+            return countable_q(prefix)
+        return countable_q(prefix) & Q(**{f"{prefix}owner_unit_id__in": self.ids})
 
     def tickets(self) -> QuerySet:
         return Ticket.objects.filter(self.q())

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from complaints.models import OPEN_STATUSES, Callback, Channel, Kind, Mood, Ticket
+from complaints.models import OPEN_STATUSES, Callback, Channel, Kind, Mood, Ticket, countable_q
 from core.config import setting
 from core.memo import Memo
 from outages.selectors import unrestored_events
@@ -21,8 +21,9 @@ TICKET_FIELDS = ("id", "number", "status", "unit_id", "owner_unit_id", "kind", "
                  "is_escalated", "chase_count", "category_id", "account_no", "customer_phone", "received_at",
                  "service_area_id", "address")
 # A customer's history never counts misconduct reports: an ordinary ticket's viewers must not
-# learn that its customer filed one (complaints.policy).
-HISTORY = ~Q(kind=Kind.REPORT)
+# learn that its customer filed one (complaints.policy); nor a duplicate (重复工单: the same call
+# logged twice), which no figure counts.
+HISTORY = ~Q(kind=Kind.REPORT) & countable_q()
 COMPLAINT = Q(kind=Kind.COMPLAINT)
 REGULATOR = Q(channel=Channel.REGULATOR_12398)
 
@@ -90,8 +91,8 @@ def category_shares() -> dict[int, float]:
 
 def category_shares_between(since: datetime, until: datetime) -> dict[int, float]:
     minimum = int(setting("risk_category_min_tickets"))
-    grouped = (Ticket.objects.filter(COMPLAINT | REGULATOR, received_at__gte=since, received_at__lt=until,
-                                     category__isnull=False)
+    grouped = (Ticket.objects.countable().filter(COMPLAINT | REGULATOR, received_at__gte=since,
+                                                 received_at__lt=until, category__isnull=False)
                .values("category_id").annotate(n=Count("id"), up=Count("id", filter=REGULATOR | Q(is_escalated=True)))
                .order_by())
     return {r["category_id"]: r["up"] / r["n"] for r in grouped if r["n"] >= minimum}

@@ -396,6 +396,17 @@ class DispatchSerializer(serializers.Serializer):
     version = version_field()
 
 
+class MarkDuplicateSerializer(serializers.Serializer):
+    original = serializers.CharField(max_length=20, help_text="原工单编号(最初受理的那张工单)")
+    reason = text(500, "重复原因", required=True)
+    version = version_field()
+
+
+class UnmarkDuplicateSerializer(serializers.Serializer):
+    reason = text(2000, "撤销重复标记的原因", required=True)
+    version = version_field()
+
+
 class ReturnSerializer(serializers.Serializer):
     reason = text(2000, "退单原因", required=True)
     version = version_field()

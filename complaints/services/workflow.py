@@ -82,6 +82,8 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
         return ticket.takes_major_reports and all(r.kind != kind for r in ticket.rows("major_reports"))
     if action in ("investigate", "conclude"):
         return ticket.kind == Kind.REPORT
+    if action == "mark_duplicate":  # a report is never linked to another ticket (services/duplicate.py)
+        return ticket.kind != Kind.REPORT
     if action == "followup":
         return ticket.kind == Kind.COMPLAINT and bool(ticket.substantiated) and _followup_pending(ticket)
     return True

@@ -220,6 +220,8 @@ SERIALIZERS: dict[str, str] = {
     "complaints.api.serializers.ReplySerializer": "input",
     "complaints.api.serializers.ResponsibilitySerializer": "input",
     "complaints.api.serializers.ReturnSerializer": "input",
+    "complaints.api.serializers.MarkDuplicateSerializer": "input",
+    "complaints.api.serializers.UnmarkDuplicateSerializer": "input",
     "complaints.api.serializers.ReviewSerializer": "input",
     "complaints.api.serializers.ServiceAreaRefSerializer": "plain",
     "complaints.api.serializers.SuperviseSerializer": "input",

@@ -287,6 +287,8 @@ API_BODIES = {
     "major-summary": lambda unit: {"what": "w"}, "followup": lambda unit: {"result": "satisfied"},
     "investigate": lambda unit: {"unit": unit, "matter": "请核查抄表收费情况", "due_at": "2099-01-01T00:00:00+08:00"},
     "conclude": lambda unit: {"substantiated": False, "conclusion": "经查不属实"},
+    "mark-duplicate": lambda unit: {"original": "209901010000001", "reason": "同一来电重复登记"},
+    "unmark-duplicate": lambda unit: {"reason": "误标"},
 }
 
 
