@@ -60,6 +60,7 @@ from django.db import connection, connections, transaction  # noqa: E402
 from accounts.models import RegionType, Role, Unit, UnitKind, User  # noqa: E402
 from complaints.models import Callback, Category, Ticket, TicketEvent  # noqa: E402
 from complaints.services.routing import route_ticket  # noqa: E402
+from sla.calendar import get_calendar  # noqa: E402
 from sla.models import Clock, ClockName, ClockPolicy, LimitUnit  # noqa: E402
 from sla.policies import match_policy  # noqa: E402
 from sla.services import (  # noqa: E402 — the clock rules' one home (private helpers included)
@@ -371,6 +372,7 @@ class TicketFactory:
         self.unit_by_id = Unit.objects.in_bulk()
         self._policy_cache: dict = {}
         self._wd_cache: dict = {}
+        self._calendar_of: dict = {}
 
     # clocks: the product's rules (sla.services, sla.policies), cached where their answer repeats --------
     def policy(self, clock: str, facts: "_Facts", region: str):
@@ -386,7 +388,10 @@ class TicketFactory:
         the warning instant put at the policy's share of that span, as compute_due does
         (tests/test_generate.py checks every generated clock against compute_due)."""
         if policy.limit_unit == LimitUnit.WORKING_DAYS:
-            key = (policy.id, unit.id if unit else None, int((start + LOCAL_OFFSET) // DAY))
+            calendar = self._calendar_of.get(unit.id if unit else None)
+            if calendar is None:  # units without regional days off share the national calendar
+                calendar = self._calendar_of[unit.id if unit else None] = get_calendar(unit)
+            key = (policy.id, id(calendar), int((start + LOCAL_OFFSET) // DAY))
             hit = self._wd_cache.get(key)
             if hit is None:
                 due_at, _warn, known = compute_due(policy, _dt(start), unit=unit, clock=clock)
