@@ -196,6 +196,8 @@ def test_page_mark_and_unmark(pair, users, client_for):
     assert done.status_code == 302
     marked = Ticket.objects.get(pk=again.pk)
     assert marked.status == Status.DUPLICATE
+    queue = client_for("lead").get(reverse("complaints:dispatch_queue")).content.decode()
+    assert again.number not in queue and original.number in queue  # out of the workflow, the original stays
     detail = page.get(reverse("complaints:detail", args=[again.number])).content.decode()
     assert "撤销重复标记" in detail and original.number in detail
     undo = page.post(reverse("complaints:act", args=[again.number, "unmark_duplicate"]),

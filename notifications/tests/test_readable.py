@@ -173,3 +173,18 @@ def test_migration_groups_existing_repeats(users, dispatched):
     assert kept.pk == old[2].pk and kept.count == 3 and kept.read_at is None
     assert kept.group_key == f"sla_breach:{dispatched.pk}"
     assert Notification.objects.get(user=me, kind="dispatched").group_key is None
+
+
+def test_a_sweep_of_many_repeats_costs_a_few_queries(users, make_ticket, django_assert_max_num_queries):
+    """Grouping stays a bulk write: one upsert for all repeats of a call, however many tickets."""
+    from notifications.services import notify_many
+
+    tickets = [make_ticket() for _ in range(30)]
+    people = [users["station_a"], users["manager_a"], users["supervisor"]]
+    Notification.objects.all().delete()
+    for _round in range(2):
+        with django_assert_max_num_queries(4):  # upsert + outbox insert (+ savepoints)
+            notify_many([(people, t, "sla_breach", f"工单 {t.number} 已超时") for t in tickets])
+    assert Notification.objects.count() == len(tickets) * len(people)
+    assert set(Notification.objects.values_list("count", flat=True)) == {2}
+    assert bell_counts(users["supervisor"]) == {"action": 0, "info": len(tickets)}
