@@ -142,3 +142,14 @@ def test_rows_endpoints_constant_queries(who, name, users, units, make_ticket, c
 def test_rows_endpoints_refuse_other_roles(client_for):
     assert client_for("station_a").get(reverse("complaints:dispatch_rows")).status_code == 403
     assert client_for("agent").get(reverse("complaints:my_work_rows")).status_code == 403
+
+
+def test_rows_endpoint_answers_204_while_nothing_changed(make_ticket, client_for):
+    make_ticket()
+    client = client_for("lead")
+    rows = client.get(reverse("complaints:dispatch_rows")).content.decode()
+    sig = re.search(r'data-sig="([0-9a-f]+)"', rows).group(1)
+    assert client.get(reverse("complaints:dispatch_rows"), {"sig": sig}).status_code == 204
+    new = make_ticket()  # a new ticket: the rows come again, with it
+    response = client.get(reverse("complaints:dispatch_rows"), {"sig": sig})
+    assert response.status_code == 200 and new.number in response.content.decode()

@@ -1,6 +1,7 @@
 """The role pages: the lead's dispatch queue, a unit's work orders, the supervision desk, and
 the ticket list / search everyone uses. The two work queues also answer their rows alone (the
 live refresh polls them) and take bulk actions (complaints.services.bulk)."""
+import hashlib
 from dataclasses import asdict
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -92,8 +94,22 @@ def _dispatch_rows(request) -> dict:
         rows.append({"ticket": ticket, "suggested": suggested, "units": units, "pinned": ticket.pk in pinned_ids,
                      "clock_state": _due_state(ticket.dispatch_due, ticket.dispatch_warn, now)})
     prev_url, next_url = _page_urls(request, page)
-    return {"rows": rows, "page_prev_url": prev_url, "page_next_url": next_url,
-            "page_info": _total(*count_capped(queue))}
+    info = _total(*count_capped(queue))
+    return {"rows": rows, "page_prev_url": prev_url, "page_next_url": next_url, "page_info": info,
+            "rows_sig": _signature([r["ticket"] for r in rows], info)}
+
+
+def _signature(tickets, total: str) -> str:
+    """What the live refresh compares: the rows (number and version, in order) and the total."""
+    raw = "|".join(f"{t.number}:{t.version}" for t in tickets) + "#" + total
+    return hashlib.blake2s(raw.encode(), digest_size=8).hexdigest()
+
+
+def _rows_response(request, template: str, context: dict):
+    """The rows for the live refresh; 204 (htmx leaves the page alone) when they are what the page shows."""
+    if request.GET.get("sig") == context["rows_sig"]:
+        return HttpResponse(status=204)
+    return render(request, template, context)
 
 
 @login_required
@@ -110,7 +126,7 @@ def dispatch_queue_view(request):
 def dispatch_rows_view(request):
     """The rows alone, for the live refresh (queues.js merges them, keeping what the user touched)."""
     require_perm(request.user, "complaints.dispatch_ticket")
-    return render(request, "complaints/_queue_dispatch_rows.html", _dispatch_rows(request))
+    return _rows_response(request, "complaints/_queue_dispatch_rows.html", _dispatch_rows(request))
 
 
 def _next_step_first(qs, user):
@@ -131,8 +147,9 @@ def _work_rows(request) -> dict:
     tickets = list(qs[: WORK_LIMIT + 1])
     # The count only when the list is cut: otherwise it is the rows on screen.
     total = count_capped(qs) if len(tickets) > WORK_LIMIT else (len(tickets), False)
+    info = _total(*total)
     return {"tickets": tickets[:WORK_LIMIT], "truncated": len(tickets) > WORK_LIMIT, "filters": filters,
-            "total": _total(*total)}
+            "total": info, "rows_sig": _signature(tickets[:WORK_LIMIT], info)}
 
 
 @login_required
@@ -149,7 +166,7 @@ def my_work_view(request):
 @require_GET
 def my_work_rows_view(request):
     require_perm(request.user, "complaints.handle_ticket")
-    return render(request, "complaints/_queue_work_rows.html", _work_rows(request))
+    return _rows_response(request, "complaints/_queue_work_rows.html", _work_rows(request))
 
 
 def _poll_url(request, name: str) -> str:

@@ -107,7 +107,7 @@
         });
       }
       updateCount();
-    } else if (e.detail.elt === poll && e.detail.successful) {
+    } else if (e.detail.elt === poll && e.detail.successful && e.detail.xhr.status === 200) {
       merge(e.detail.xhr.responseText);
     }
   });
@@ -148,6 +148,13 @@
     }
   });
 
+  // The poll says what the page shows; the server answers 204 (nothing to do) when that is still so.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (!e.detail || e.detail.elt !== poll) return;
+    var body = rowsBody();
+    if (body && body.getAttribute("data-sig")) e.detail.parameters.sig = body.getAttribute("data-sig");
+  });
+
   function refreshNow() {
     if (poll && window.htmx) window.htmx.trigger(poll, "queue-refresh");
   }
@@ -164,13 +171,18 @@
     var active = document.activeElement;
     var frag = document.createDocumentFragment();
     var changed = 0;
+    var stale = false;
     Array.prototype.slice.call(fresh.children).forEach(function (tr) {
       var number = tr.getAttribute("data-ticket");
       var prev = number ? old[number] : null;
       if (prev) delete old[number];
-      if (prev && (prev.getAttribute("data-version") === tr.getAttribute("data-version") ||
-                   (active && prev.contains(active)))) {
-        frag.appendChild(prev); // unchanged, or the user is in it: left exactly as it is
+      if (prev && prev.getAttribute("data-version") === tr.getAttribute("data-version")) {
+        frag.appendChild(prev); // unchanged: left exactly as it is
+        return;
+      }
+      if (prev && active && prev.contains(active)) {
+        frag.appendChild(prev); // changed, but the user is in it: not now (and ask again next time)
+        stale = true;
         return;
       }
       if (prev) {
@@ -185,6 +197,7 @@
       frag.appendChild(tr);
     });
     body.replaceChildren(frag);
+    body.setAttribute("data-sig", stale ? "" : fresh.getAttribute("data-sig") || "");
     var total = fresh.getAttribute("data-total");
     if (total) {
       document.querySelectorAll("[data-queue-total], .pager-info").forEach(function (el) {
