@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from core.clientip import client_ip
+from core.middleware import record_login_failure
 
 log = logging.getLogger("security")
 _MAX = 150  # an attacker may send a megabyte of "username"
@@ -29,8 +30,6 @@ def on_login(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="security_login_failed")
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    from core.middleware import record_login_failure
-
     username = credentials.get("username") if isinstance(credentials, dict) else None
     record_login_failure(request)
     log.warning("login failed user=%s ip=%s path=%s", _clean(username), _ip(request),

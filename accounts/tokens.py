@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from knox.settings import knox_settings
 
+from accounts.models import ApiToken
 from core.config import setting
 
 
@@ -20,8 +21,6 @@ def lifetime(user) -> timedelta | None:
 def issue(user):
     """(token row, token string) — the string is shown once and never stored. Expired tokens are
     purged, and beyond REST_KNOX TOKEN_LIMIT_PER_USER the oldest live ones give way."""
-    from accounts.models import ApiToken
-
     ApiToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     keep = knox_settings.TOKEN_LIMIT_PER_USER - 1
     old = list(ApiToken.objects.filter(user=user).order_by("-created").values_list("pk", flat=True)[keep:])
@@ -32,24 +31,18 @@ def issue(user):
 
 def live_tokens(user=None):
     """Tokens that still work (all users' when `user` is None), newest first."""
-    from accounts.models import ApiToken
-
     tokens = ApiToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
     return tokens if user is None else tokens.filter(user=user)
 
 
 def revoke(user, pk) -> bool:
     """Revoke one of `user`'s own tokens; False when it is not theirs (or gone)."""
-    from accounts.models import ApiToken
-
     deleted, _ = ApiToken.objects.filter(user=user, pk=pk).delete()
     return bool(deleted)
 
 
 def revoke_after_save(user, *, password_set: bool, was_integration) -> None:
     """Called by User.save: the rules above that end a user's tokens."""
-    from accounts.models import ApiToken
-
     if password_set or not user.is_active:
         ApiToken.objects.filter(user=user).delete()
     elif was_integration and not user.is_integration:

@@ -19,6 +19,7 @@ from complaints.models import (
     Severity,
     SupervisionOrder,
 )
+from complaints.services import IntakeData
 from complaints.services.intake import ENTERED_RECEIVED, intake_errors
 from complaints.services.workflow import ALLOWED_UPLOAD_TYPES, CLOSABLE_AT_INTAKE
 
@@ -152,8 +153,6 @@ class IntakeForm(StyledForm):
                     self.add_error(field, message)
 
     def intake_data(self):
-        from complaints.services import IntakeData
-
         if getattr(self, "_intake_data", None) is not None:  # built once by clean(): one category read
             return self._intake_data
         d = self.cleaned_data
@@ -256,7 +255,6 @@ class SuperviseForm(StyledForm):
 
 class OrderForm(StyledForm):
     """Answer (unit) or close (supervision office) one of the ticket's open orders."""
-
     order_id = forms.TypedChoiceField(label=_("督办单"), coerce=int)
 
     def __init__(self, *args, orders=(), **kwargs):
@@ -361,7 +359,6 @@ class OnsiteInvestigationForm(StyledForm):
 
 class InvestigateForm(StyledForm):
     """The discipline office's task for a unit: the matter only, never who reported it."""
-
     unit = forms.ModelChoiceField(label=_("调查单位"), queryset=Unit.objects.none(), empty_label=_("— 请选择单位 —"))
     matter = forms.CharField(label=_("调查事项(只写需调查的事项，不写举报人信息)"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -3,6 +3,8 @@
 Status changes only through complaints.services.workflow (one locked transition service);
 nothing here changes state on save.
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -54,7 +56,6 @@ class TicketQuerySet(models.QuerySet):
 
 class Category(models.Model):
     """Complaint classification: four classes, their items below. Codes are stable."""
-
     code = models.CharField(_("编码"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=60)
     parent = models.ForeignKey("self", verbose_name=_("大类"), null=True, blank=True,
@@ -74,7 +75,6 @@ class Category(models.Model):
 
 class ServiceArea(models.Model):
     """A village or community and the station / grid contact that serves it (一人一村)."""
-
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     keywords = models.CharField(_("地址关键词"), max_length=255, blank=True,
@@ -96,7 +96,6 @@ class ServiceArea(models.Model):
 class AccountRegistration(models.Model):
     """The service area an account number 户号 is registered in (from the marketing system): grid
     routing matches it before the address keywords."""
-
     account_no = models.CharField(_("户号"), max_length=32, unique=True)
     service_area = models.ForeignKey(ServiceArea, verbose_name=_("服务区域"), on_delete=models.CASCADE,
                                      related_name="accounts")
@@ -262,7 +261,6 @@ class Ticket(ChoiceLabels, models.Model):
 
 class TicketEvent(ChoiceLabels, models.Model):
     """The readable timeline: who did what, when, from which state to which."""
-
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
@@ -303,7 +301,6 @@ class ContactAttempt(ChoiceLabels, models.Model):
 
 def attachment_path(instance, filename):
     # Random stored names: the customer's file name is kept in `name`, never used on disk.
-    import uuid
 
     return f"attachments/{instance.ticket_id}/{uuid.uuid4().hex}"
 
@@ -325,7 +322,6 @@ class Attachment(models.Model):
 
 class OnsiteInvestigation(models.Model):
     """现场调查: who went, when, what they found, with photos — recorded before the reply."""
-
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="onsite_investigations")
     investigators = models.CharField(_("调查人员"), max_length=200)
     visited_at = models.DateTimeField(_("调查时间"))
@@ -426,7 +422,6 @@ class InvestigationTask(models.Model):
     It carries only the matter the office wrote — the unit that receives it never sees the report,
     its number, its complainant or its attachments (the report stays 404 for them); the unit's answer
     (findings, optional files stored as the report's attachments) is read on the report."""
-
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="investigation_tasks")
     unit = models.ForeignKey(Unit, verbose_name=_("调查单位"), on_delete=models.PROTECT, related_name="+")
     matter = models.TextField(_("调查事项"), max_length=2000)
@@ -491,7 +486,6 @@ class MajorReport(ChoiceLabels, models.Model):
 
 class CallResult(models.TextChoices):
     """What a call to the customer came to: the callback after the reply and the half-year follow-up."""
-
     SATISFIED = "satisfied", _("满意")
     UNSATISFIED = "unsatisfied", _("不满意")
     UNREACHABLE = "unreachable", _("未联系上")
@@ -499,7 +493,6 @@ class CallResult(models.TextChoices):
 
 class FollowUp(ChoiceLabels, models.Model):
     """半年跟踪回访: a call to the complainant some months after archiving (seed 003 第二十四条)."""
-
     Result = CallResult
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="followup")
@@ -595,14 +588,12 @@ class SensitiveAccess(ChoiceLabels, models.Model):
 
 class TicketCounter(models.Model):
     """Number allocator for databases without sequences (SQLite); PostgreSQL uses a sequence."""
-
     id = models.PositiveSmallIntegerField(primary_key=True)
     value = models.BigIntegerField(default=0)
 
 
 class IdempotencyKey(models.Model):
     """A client's Idempotency-Key, so a retried intake POST returns the first ticket."""
-
     key = models.CharField(max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")

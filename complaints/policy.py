@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
+from accounts.grants import grants
 from complaints.models import Kind, Ticket
 
 # Timeline actions whose note names other tickets (repeat / escalated links) or an attachment.
@@ -21,8 +22,6 @@ ATTACHMENT_EVENT_ACTIONS = frozenset({"attach"})
 def holds(user, permission: str) -> bool:
     """Whether one of the user's roles grants `permission` — being a superuser does not: an
     administrator is not thereby a discipline officer or a hotline agent."""
-    from accounts.grants import grants
-
     return bool(user.is_authenticated and user.is_active) and permission in grants(user).permissions
 
 

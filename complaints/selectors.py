@@ -15,6 +15,7 @@ from accounts.scoping import visible_unit_ids
 from complaints.filters import CLOCK_FILTERS, TicketFilter, clock_state_q, day_start
 from complaints.models import (
     ExtensionRequest,
+    FollowUp,
     InvestigationTask,
     Kind,
     OnsiteInvestigation,
@@ -24,11 +25,14 @@ from complaints.models import (
     Ticket,
     TicketEvent,
 )
-from complaints.permissions import ticket_scope
+from complaints.permissions import access_ticket, ticket_scope
 from complaints.policy import may_see_reports
+from complaints.services import earlier_tickets
 from complaints.services.customer_search import customer_search_allowed
+from complaints.services.routing import route_ticket
 from core.badinput import BadQuery
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockState
+from sla.services import clocks_for_new_ticket
 
 LIST_RELATED = ("category", "category__parent", "unit", "handler")
 WORK_STATUSES = (Status.DISPATCHED, Status.CONTACTED, Status.REPLIED, Status.REVIEWED)
@@ -138,8 +142,6 @@ def supervision_lists(user, limit: int = 100) -> dict:
 
 def followups_due(user, now=None):
     """Half-year follow-up calls whose date has come and that are not yet made, oldest first."""
-    from complaints.models import FollowUp
-
     return (FollowUp.objects.filter(done_at__isnull=True, due_at__lte=now or timezone.now(),
                                     ticket__in=ticket_scope(user))
             .select_related("ticket", "ticket__unit").order_by("due_at", "id"))
@@ -154,8 +156,6 @@ def open_orders(user):
 
 def ticket_detail(user, number: str) -> Ticket:
     """One ticket with everything its page shows, in a fixed number of queries."""
-    from complaints.permissions import access_ticket
-
     qs = (Ticket.objects.select_related("category", "category__parent", "unit", "intake_unit", "handler",
                                         "created_by", "service_area", "service_area__unit", "followup",
                                         "followup__by", "risk")
@@ -185,9 +185,6 @@ def clocks_preview(user, form) -> dict:
     """What the intake form's ticket would start with: each clock's due and whether it is already
     past its warning or due now. Reads the fields that parse (the rest of the form may be unfinished);
     nothing is saved."""
-    from complaints.services.routing import route_ticket
-    from sla.services import clocks_for_new_ticket
-
     form.is_valid()
     d, now = form.cleaned_data, timezone.now()
     received = d.get("received_at") or now
@@ -216,8 +213,6 @@ def reply_rejection(ticket: Ticket) -> TicketEvent | None:
 
 def earlier_for_caller(user, *, phone: str = "", account_no: str = "", limit: int = 10) -> list[Ticket]:
     """The caller's earlier tickets (complaints.services.earlier_tickets) that this user may see."""
-    from complaints.services import earlier_tickets
-
     phone, account_no = phone.strip(), account_no.strip()
     if len(phone) < 7:
         phone = ""

@@ -3,6 +3,11 @@ import logging
 
 from celery import shared_task
 
+from complaints.services.investigation import investigation_overdue_sweep
+from complaints.services.retention import personal_data_purge
+from complaints.services.supervision import supervision_sweep
+from complaints.services.sweep import sweep_clocks
+
 log = logging.getLogger(__name__)
 
 
@@ -10,8 +15,6 @@ log = logging.getLogger(__name__)
 def supervision_sweep_task():
     """Every minute: warn, escalate (三级督办) and breach supervision orders. Safe to run twice or
     concurrently — the sweep locks the rows it changes and skips rows another run holds."""
-    from complaints.services.supervision import supervision_sweep
-
     result = supervision_sweep()
     if any(result.values()):
         log.info("supervision sweep: %s", result)
@@ -21,8 +24,6 @@ def supervision_sweep_task():
 @shared_task(name="complaints.tasks.purge_personal_data_task", ignore_result=True)
 def purge_personal_data_task():
     """Monthly: personal data of archived tickets past the retention period (idempotent)."""
-    from complaints.services.retention import personal_data_purge
-
     result = personal_data_purge()
     log.info("personal data purge: %s", result.message())
     return {"tickets": result.tickets, "history_rows": result.history_rows}
@@ -31,8 +32,6 @@ def purge_personal_data_task():
 @shared_task(name="complaints.tasks.investigation_overdue_task", ignore_result=True)
 def investigation_overdue_task():
     """Every 10 minutes: report once each investigation task whose due passed unanswered (idempotent)."""
-    from complaints.services.investigation import investigation_overdue_sweep
-
     count = investigation_overdue_sweep()
     if count:
         log.info("investigation tasks overdue: %s", count)
@@ -43,8 +42,6 @@ def investigation_overdue_task():
 def sweep_clocks_task():
     """Every minute: warn and breach the clocks that crossed a threshold. Safe to run twice or
     concurrently — every change is a compare-and-set (see complaints.services.sweep)."""
-    from complaints.services.sweep import sweep_clocks
-
     result = sweep_clocks().as_dict()
     if result["warned"] or result["breached"]:
         log.info("clock sweep: %s", result)

@@ -5,6 +5,7 @@ one changes (core.memo)."""
 from django.db.utils import DatabaseError
 
 from core.memo import Memo
+from core.models import Setting
 
 DEFAULTS: dict[str, tuple[object, str]] = {
     "repeat_window_days": (30, "同一客户同一分类在多少天内再次投诉视为重复投诉"),
@@ -68,8 +69,6 @@ DEFAULTS: dict[str, tuple[object, str]] = {
 }
 
 def _load() -> dict:
-    from core.models import Setting
-
     try:
         return dict(Setting.objects.values_list("key", "value"))
     except DatabaseError:  # defaults until the database answers again

@@ -2,10 +2,13 @@
 import functools
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from notifications.selectors import bell_counts
 from reports.access import BULLETIN_ROLES, DASHBOARD_ROLES
+from sla.calendar import can_import_holidays, missing_next_year
 
 # (label, url name, roles that see it; empty = everyone signed in). The first entry a user's roles match
 # is the page their day starts on (core.views.home).
@@ -52,18 +55,12 @@ def navigation(request):
 def bell_context(user) -> dict:
     """The bell (base.html and its own polled fragment): needs-my-action and for-information counts,
     one indexed query."""
-    from notifications.selectors import bell_counts
-
     return {"notifications_url": reverse("notifications:list"), "bell_url": reverse("notifications:bell"),
             "bell": bell_counts(user)}
 
 
 def _calendar_missing_year(user) -> int | None:
     """For those who may import holidays: next year, from November while its holidays are unknown."""
-    from django.utils import timezone
-
-    from sla.calendar import can_import_holidays, missing_next_year
-
     if not can_import_holidays(user):
         return None
     return missing_next_year(timezone.localdate())

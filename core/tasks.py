@@ -4,6 +4,8 @@ import time
 from celery import shared_task
 from django.utils import timezone
 
+from core.models import Heartbeat
+
 log = logging.getLogger(__name__)
 
 # After a failed send, skip the broker for a while: a user's action must not wait on a dead
@@ -29,6 +31,4 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 @shared_task(name="core.tasks.heartbeat_task")
 def heartbeat_task():
-    from core.models import Heartbeat
-
     Heartbeat.objects.update_or_create(name="beat", defaults={"at": timezone.now()})

@@ -1,12 +1,17 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from config.celery import app
+from core.context_processors import nav_entries
 from core.models import Heartbeat
+from sla.calendar import known_years
 
 
 def _database_ok() -> bool:
@@ -19,8 +24,6 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    from config.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -30,8 +33,6 @@ def _broker_ok() -> bool:
 
 
 def _cache_ok() -> bool:
-    from django.core.cache import cache
-
     try:  # core.cache answers a dead Redis as a miss; a file cache on a full disk raises
         cache.set("healthz:probe", 1, 10)
         return cache.get("healthz:probe") == 1
@@ -43,8 +44,6 @@ def _cache_ok() -> bool:
 def healthz(request):
     """Liveness and readiness for operators and CI: database, broker, cache, beat, calendar years.
     503 when a part is down, naming it in `down`."""
-    from sla.calendar import known_years
-
     database = _database_ok()
     beat = Heartbeat.objects.filter(name="beat").values_list("at", flat=True).first() if database else None
     years = known_years() if database else []
@@ -66,10 +65,6 @@ def healthz(request):
 
 def home(request):
     """Send each user to the page their role starts the day on."""
-    from django.shortcuts import redirect
-
-    from core.context_processors import nav_entries
-
     if not request.user.is_authenticated:
         return redirect("login")
     for _label, url, roles in nav_entries():

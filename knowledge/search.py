@@ -11,6 +11,8 @@ from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .models import ArticleTerm
+
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_QUERY_TERMS = 24
@@ -45,8 +47,6 @@ def rank(articles, query: str, *, category_id: int | None = None, limit: int = 1
     """(article id, score) of the best `articles` (a queryset of searchable articles) for `query`,
     best first. An article linked to `category_id` gains a boost; without query terms the
     category's articles come by use."""
-    from .models import ArticleTerm
-
     wanted = terms(query)[:MAX_QUERY_TERMS]
     if not wanted:
         if category_id is None:

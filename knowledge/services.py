@@ -12,11 +12,13 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Unit
 from complaints.models import Category, Kind, ServiceType, Ticket
+from complaints.services import ticket_register_closed
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .models import Article, ArticleStatus, ArticleTerm, KnowledgeAnswer
 from .permissions import may_edit_article_of, may_edit_articles, may_review_article_of
 from .search import article_terms
+from .selectors import searchable
 
 S = ArticleStatus
 # action → (label, from, to, needs the reviewer's right)
@@ -136,10 +138,6 @@ def article_transition(*, actor, article, action: str) -> Article:
 def article_answer(*, actor, article: Article, data, idempotency_key: str = "") -> tuple[Ticket, bool]:
     """The call answered from `article` (答复依据知识库): registered as an enquiry through the intake
     service, closed at once with the article named in the reply, linked and counted."""
-    from complaints.services import ticket_register_closed
-
-    from .selectors import searchable
-
     if not searchable().filter(pk=article.pk).exists():
         raise Conflict(gettext("该文章未发布或已失效"), code="invalid_transition")
     reply = gettext("已按知识库《%(title)s》答复客户。") % {"title": article.title}

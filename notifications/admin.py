@@ -1,11 +1,13 @@
 """Admin: in-app notifications (read-only) and the e-mail/SMS outbox with a retry action."""
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from complaints.admin import TicketRowsAdmin
 from complaints.policy import mask_phone, may_see_reports
 from core.admin import ReadOnlyAdmin
 from notifications.models import Notification, OutboxMessage
+from notifications.services import _schedule_delivery
 
 
 @admin.register(Notification)
@@ -22,7 +24,6 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     """Delivery state and retry. A message names its ticket and may be about a misconduct report (举报),
     which has no ticket link here to filter on: its subject and body are shown only to those who may see
     reports; an SMS recipient's number is masked, and only e-mail addresses are searchable."""
-
     list_display = ["created_at", "channel", "shown_recipient", "subject", "state", "attempts", "sent_at",
                     "last_error"]
     list_filter = ["state", "channel"]
@@ -60,8 +61,6 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
             state=OutboxMessage.State.PENDING, attempts=0, last_error="")
         self.message_user(request, f"已将 {count} 条失败消息重新放入待发送队列", messages.SUCCESS)
         if count:
-            from django.db import transaction
 
-            from notifications.services import _schedule_delivery
 
             transaction.on_commit(_schedule_delivery)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ChoiceLabels
+from notifications.kinds import needs_action
 
 
 class Notification(ChoiceLabels, models.Model):
@@ -37,8 +38,6 @@ class Notification(ChoiceLabels, models.Model):
 
     @property
     def needs_action(self) -> bool:
-        from notifications.kinds import needs_action
-
         return needs_action(self.kind)
 
     @property

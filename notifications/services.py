@@ -3,10 +3,15 @@ transaction; delivery is scheduled after commit and retried by beat, so nothing 
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import Role
+from core.tasks import enqueue
+from notifications.kinds import group_key
 from notifications.models import Notification, OutboxMessage
+from notifications.tasks import deliver_outbox_task
 
 
 def notify(*, users, ticket, kind: str, message: str, email: bool = True, sms: bool = False) -> int:
@@ -23,10 +28,6 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False
     (an upsert on the unique (user, group_key)). E-mail and SMS are one per recipient per call (a
     digest when there are several), so a manager whose unit has 200 clocks crossing in one sweep
     gets one e-mail, not 200. Returns the number of notices (new rows and repeats)."""
-    from django.utils import timezone
-
-    from notifications.kinds import group_key
-
     now = timezone.now()
     rows = []
     grouped: dict[tuple[int, str], list] = {}
@@ -94,8 +95,6 @@ def insert_rows(model, fields: list[str], rows: list, *, returning: bool = False
     `on_conflict=(unique fields, {field: SQL or None})` makes it an upsert (PostgreSQL and SQLite
     share the syntax): each listed field is set to the SQL given ({table}/{col} filled in) or, for
     None, to the value the row would have inserted."""
-    from django.db import connection
-
     meta = model._meta
     model_fields = [meta.get_field(name) for name in fields]
     preps = []
@@ -128,8 +127,6 @@ def insert_rows(model, fields: list[str], rows: list, *, returning: bool = False
 
 
 def _upsert_clause(meta, unique: list[str], updates: dict[str, str | None]) -> str:
-    from django.db import connection
-
     qn = connection.ops.quote_name
     target = ", ".join(qn(meta.get_field(name).column) for name in unique)
     sets = []
@@ -146,19 +143,12 @@ DELIVERY_DEBOUNCE_SECONDS = 5
 def _schedule_delivery():
     """One delivery task per few seconds is enough: each run sends every pending message, and a
     burst of changes (a sweep, a batch import) must not flood the queue with identical tasks."""
-    from django.core.cache import cache
-
-    from core.tasks import enqueue
-    from notifications.tasks import deliver_outbox_task
-
     if cache.add("notifications:delivery-scheduled", 1, DELIVERY_DEBOUNCE_SECONDS):
         enqueue(deliver_outbox_task)
 
 
 def notification_mark_read(*, user, notification_id: int) -> bool:
     """Mark one of the user's own notifications read; False if it is not theirs or missing."""
-    from django.utils import timezone
-
     found = Notification.objects.filter(pk=notification_id, user=user)
     if not found.exists():
         return False
@@ -168,8 +158,6 @@ def notification_mark_read(*, user, notification_id: int) -> bool:
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark all of the user's unread notifications read; how many were."""
-    from django.utils import timezone
-
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from complaints.api.serializers import TicketDetailSerializer, label
 
 from .models import OutageKind
+from .selectors import active_events_for
 
 
 class OutageBriefSerializer(serializers.Serializer):
@@ -19,13 +20,10 @@ class OutageBriefSerializer(serializers.Serializer):
 
 class TicketIntakeResultSerializer(TicketDetailSerializer):
     """What the intake answers: the ticket, and the outages covering the caller."""
-
     outages = OutageBriefSerializer(many=True, help_text="覆盖该客户服务区域或地址的停电中/即将停电事件"
                                                          "(可据此按停电咨询答复客户)")
 
 
 def intake_outages(ticket) -> list[dict]:
-    from .selectors import active_events_for
-
     events = active_events_for(service_area=ticket.service_area_id, address=ticket.address, include_upcoming=True)
     return OutageBriefSerializer(events, many=True).data

@@ -11,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Unit
+from accounts.system import system_user
 from complaints.models import Kind, ServiceArea, Ticket
+from complaints.services import ticket_close, ticket_register, ticket_register_closed
 from core.config import DEFAULTS, setting
-from core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from notifications.services import sms_customers
 
 from .models import OutageCall, OutageEvent, OutageKind
 from .permissions import may_manage_event_of, may_manage_outages
@@ -152,7 +155,6 @@ def _lock(actor, event) -> OutageEvent:
     pk = event.pk if isinstance(event, OutageEvent) else event
     locked = OutageEvent.objects.select_for_update().select_related("unit").filter(pk=pk).first()
     if locked is None:
-        from core.errors import NotFound
 
         raise NotFound(gettext("停电事件不存在"))
     if not may_manage_event_of(actor, locked.unit):
@@ -184,10 +186,6 @@ def _restored(event: OutageEvent) -> None:
     """Inside the restoring transaction, on the locked or new row just saved restored: close the
     linked enquiries still open (through the workflow service, as the system) with the reply
     template, and write one SMS per caller to the outbox (sent after commit)."""
-    from accounts.system import system_user
-    from complaints.services import ticket_close
-    from notifications.services import sms_customers
-
     text = outage_text("outage_restored_reply", event)
     calls = list(OutageCall.objects.filter(event=event, notified_at__isnull=True)
                  .select_related("ticket").order_by("id"))
@@ -230,8 +228,6 @@ def outage_call_log(*, actor, event: OutageEvent, data, idempotency_key: str = "
     """Log a call about `event` as an outage enquiry (咨询) linked to it: registered through the
     intake service and, with `close`, answered and closed at once (no dispatch) with the
     `outage_enquiry_reply` text. The caller hears of the restoration by SMS."""
-    from complaints.services import ticket_register, ticket_register_closed
-
     reply = outage_text("outage_enquiry_reply", event)
     data = replace(data, kind=Kind.ENQUIRY, description=(data.description or "").strip()
                    or gettext("咨询停电：%(text)s") % {"text": reply})

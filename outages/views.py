@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,8 +31,6 @@ def _require_manager(user):
 
 
 def _event_or_404(user, pk: str) -> OutageEvent:
-    from django.http import Http404
-
     ids = visible_unit_ids(user)
     qs = selectors.outage_list() if ids is None else selectors.outage_list().filter(unit_id__in=ids)
     event = qs.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 10 else None

@@ -22,8 +22,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 from accounts.scoping import scope_unit, sees_everything
 from complaints.filters import clock_state_q  # the list's own filter: a chart counts what it links to
-from complaints.models import OPEN_STATUSES, Callback, Category, Channel, Kind, SlaState, Status, Ticket, countable_q
+from complaints.models import (
+    OPEN_STATUSES,
+    Callback,
+    Category,
+    Channel,
+    FollowUp,
+    Kind,
+    SlaState,
+    Status,
+    Ticket,
+    countable_q,
+)
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from outages.figures import outage_figures
 from sla.models import Clock, ClockName, ClockState
 from sla.states import BREACHED, NONE, RUNNING, WARNING, labelled
 
@@ -105,7 +117,6 @@ def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Period:
     """A calendar month in local time: [start, end) on received_at."""
-
     year: int
     month: int
 
@@ -156,7 +167,6 @@ class Period:
 @dataclass
 class Scope:
     """The unit subtree a figure counts: the chosen unit and everything below it."""
-
     unit: Unit
     units: list[dict] = field(default_factory=list)  # the subtree, tree order
     is_home: bool = True  # the user's own scope root: links need no unit parameter
@@ -582,8 +592,6 @@ def open_snapshot(scope: Scope, now: datetime | None = None) -> dict:
 
 def followup_figures(scope: Scope, period: Period, now: datetime) -> dict:
     """Half-year follow-up calls (半年跟踪回访): made in the month (by result) and due but not made now."""
-    from complaints.models import FollowUp
-
     tickets = scope.tickets()
     done = FollowUp.objects.filter(ticket__in=tickets, done_at__gte=period.start, done_at__lt=period.end)
     row = done.aggregate(done=Count("id"), satisfied=Count("id", filter=Q(result=FollowUp.Result.SATISFIED)),
@@ -680,6 +688,4 @@ def dashboard(scope: Scope, period: Period) -> dict:
 
 
 def _outage_figures(scope: Scope, period: Period) -> dict:
-    from outages.figures import outage_figures
-
     return outage_figures(scope, period)

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
+from accounts.models import Unit
 from core.tasks import enqueue
 
 from .exports import export_path, tickets_csv_file, tickets_xlsx
+from .figures import Period, period_figures, scope_of
 from .models import Export
 from .selectors import export_queryset
 
@@ -82,13 +84,6 @@ def export_start(*, user, format: str, filters: dict) -> Export:
 def warm_dashboard_task():
     """Recompute the province's figures for this month before their cache expires, so the
     managers' dashboard never waits on a month of aggregates."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from accounts.models import Unit
-
-    from .figures import Period, period_figures, scope_of
-
     for root in Unit.objects.filter(parent__isnull=True):
         with translation.override(settings.LANGUAGE_CODE):
             period_figures(scope_of(root), Period.parse(None), refresh=True)

@@ -1,6 +1,7 @@
 """Admin for the working calendar and the clock policies (the clocks themselves: complaints.admin,
 read-only beside the other rows of a ticket)."""
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -50,7 +51,6 @@ class HolidayImportMixin:
 
     def import_view(self, request):
         if not request.user.has_perm("sla.add_calendarday"):
-            from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
         form = HolidayImportForm(request.POST or None, request.FILES or None)

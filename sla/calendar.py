@@ -1,13 +1,14 @@
 """The working calendar as the clocks use it: loaded once from the database into each process and
 reloaded when an administrator changes it (core.memo; `changed()` on every CalendarDay / CalendarYear
 save and delete, and after an import)."""
+from accounts.models import Role
+from core.config import setting
 from core.memo import Memo
+from sla.models import CalendarDay, CalendarYear
 from sla.workcal import WorkCalendar
 
 
 def _load() -> dict:
-    from sla.models import CalendarDay, CalendarYear
-
     holidays, workdays, regional = set(), set(), []
     for day, is_workday, unit_path in CalendarDay.objects.values_list("date", "is_workday", "unit__path"):
         if unit_path:
@@ -43,16 +44,12 @@ def known_years() -> list[int]:
 
 def can_import_holidays(user) -> bool:
     """Administrators and the supervision office keep the working calendar up to date."""
-    from accounts.models import Role
-
     return user.is_superuser or user.has_role(Role.ADMIN, Role.SUPERVISOR) or user.has_perm("sla.add_calendarday")
 
 
 def missing_next_year(today) -> int | None:
     """Next year, when it is on or after `calendar_reminder_from` (MM-DD, default 11-01) and next
     year's holidays are not known yet; else None."""
-    from core.config import setting
-
     month, day = (int(part) for part in str(setting("calendar_reminder_from")).split("-"))
     if (today.month, today.day) < (month, day) or today.year + 1 in get_calendar().known_years:
         return None

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from core.errors import ValidationFailed
+from sla.imports import decode_upload, import_schedule
 
 
 class CalculatorForm(forms.Form):
@@ -41,9 +43,6 @@ class HolidayImportForm(forms.Form):
     def save(self, user) -> tuple[int, int] | None:
         """Import the valid form's schedule: (year, count), or None with the import's errors on the form
         (the admin page and the office's page share this)."""
-        from core.errors import ValidationFailed
-        from sla.imports import decode_upload, import_schedule
-
         upload = self.cleaned_data.get("file")
         try:
             text = decode_upload(upload.read()) if upload else self.cleaned_data["text"]

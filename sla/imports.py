@@ -13,6 +13,7 @@ import io
 from datetime import date
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from core.errors import ValidationFailed
 from sla.calendar import CALENDAR
@@ -90,8 +91,6 @@ def parse_schedule(text: str, *, year: int | None = None) -> tuple[int, list[Day
 @transaction.atomic
 def import_year(year: int, rows: list[DayRow], *, note: str = "", user=None) -> int:
     """Replace `year`'s national rows with `rows` and mark the year known. Regional rows stay."""
-    from simple_history.utils import bulk_create_with_history
-
     CalendarDay.objects.filter(unit__isnull=True, date__year=year).delete()
     bulk_create_with_history([CalendarDay(date=r.day, name=r.name, is_workday=r.is_workday) for r in rows],
                              CalendarDay, default_user=user, default_change_reason="导入年度节假日")

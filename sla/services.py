@@ -3,6 +3,7 @@ transaction. Each function also refreshes the ticket's denormalised sla_state/ne
 (the caller saves the ticket)."""
 from datetime import datetime, timedelta
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from core.config import setting
@@ -11,6 +12,7 @@ from sla.calendar import get_calendar
 from sla.models import ACTIVE_CLOCK_STATES, Clock, ClockName, ClockPolicy, ClockState, LimitUnit
 from sla.policies import match_policy
 from sla.states import SlaState
+from sla.workcal import format_due
 
 CONNECTION_TYPES = {ServiceType.CONNECTION_RESIDENTIAL, ServiceType.CONNECTION_LOW_VOLTAGE,
                     ServiceType.CONNECTION_HV_SINGLE, ServiceType.CONNECTION_HV_DUAL}
@@ -237,7 +239,6 @@ def regulator_reply_due(ticket, received: datetime) -> tuple[datetime, datetime,
 
 def _met_or_breached(at):
     # Used in an UPDATE over rows whose due may have passed between sweeps.
-    from django.db.models import Case, Value, When
 
     return Case(When(due_at__lt=at, then=Value(ClockState.BREACHED)), default=Value(ClockState.MET))
 
@@ -278,8 +279,6 @@ def _set_sla(ticket, rows) -> None:
 
 def working_days_add(*, start: datetime, days: int, unit=None) -> dict:
     """The calculator: `days` working days from `start` under the (unit's) calendar."""
-    from sla.workcal import format_due
-
     result = get_calendar(unit).add_working_days(start, days)
     due = timezone.localtime(result.due_at)
     return {"start": timezone.localtime(start).isoformat(), "days": days, "due_at": due.isoformat(),

@@ -44,6 +44,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
+from chinese_calendar import constants as cc
+
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
@@ -185,9 +187,6 @@ class WorkCalendar:
 
 def national_from_chinesecalendar() -> list[DayRow]:
     """National holiday table from the ``chinesecalendar`` package, sorted by date."""
-    # Imported here so the rest of the module works without the package (e.g. DB-backed tables).
-    from chinese_calendar import constants as cc
-
     def zh(english: str) -> str:  # package values are English names of Holiday members
         try:
             return cc.Holiday(english).chinese

@@ -12,7 +12,7 @@ from .intake import (  # noqa: F401
 from .investigation import investigation_answer, investigation_issue, report_conclude  # noqa: F401
 from .major import major_report_submit  # noqa: F401
 from .onsite import ticket_onsite_investigation, ticket_request_onsite  # noqa: F401
-from .supervision import supervision_close, supervision_reply, supervision_sweep  # noqa: F401
+from .supervision import supervision_close, supervision_reply, supervision_sweep, ticket_supervise  # noqa: F401
 from .workflow import (  # noqa: F401
     allowed_actions,
     attachment_add,
@@ -31,6 +31,5 @@ from .workflow import (  # noqa: F401
     ticket_responsibility,
     ticket_return,
     ticket_review,
-    ticket_supervise,
     ticket_withdraw,
 )

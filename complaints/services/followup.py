@@ -1,26 +1,13 @@
 """Half-year follow-up calls 半年跟踪回访: scheduled when a substantiated complaint is archived,
 listed for the supervision office when due, their result recorded (and counted in the figures)."""
-from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from complaints.models import FollowUp, Kind, Ticket
-from core.config import setting
+from complaints.models import FollowUp, Ticket
 from core.errors import Conflict, ValidationFailed
 
 from .workflow import ticket_action
-
-
-def followup_schedule(ticket: Ticket, *, at: datetime) -> FollowUp | None:
-    """Called by the transition service when a ticket is archived: a substantiated complaint gets a
-    follow-up `followup_months` after (while the setting is on); a ticket already scheduled keeps its own."""
-    if not (setting("followup_substantiated") and ticket.kind == Kind.COMPLAINT and ticket.substantiated):
-        return None
-    due = at + relativedelta(months=int(setting("followup_months")))
-    followup, _created = FollowUp.objects.get_or_create(ticket=ticket, defaults={"due_at": due})
-    return followup
 
 
 def followup_record(*, ticket, actor, result: str, note: str = "", expected_version=None) -> Ticket:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -32,6 +32,7 @@ from complaints.signals import tickets_changed
 from core.config import setting
 from core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from notifications.notice import Notice
+from notifications.services import notify_many, supervision_people
 from sla.models import Clock
 from sla.services import clocks_for_new_ticket
 
@@ -320,8 +321,6 @@ def _lock_callers(tickets: list[Ticket]) -> None:
     tickets committed before it and 20 calls at once flag 19 repeats. Transaction-level advisory
     locks, taken in one order (no deadlock between two batches), released at commit. SQLite
     writers are serialised by the database already."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     keys = sorted({f"intake-caller:{kind}:{value}" for t in tickets
@@ -374,8 +373,6 @@ def _register_note(ticket: Ticket) -> str:
 
 def _notify_major(tickets: list[Ticket]) -> None:
     """The supervision office hears of major tickets at once (one digest e-mail for a batch)."""
-    from notifications.services import notify_many, supervision_people
-
     people = supervision_people()
     minutes = setting("major_report_minutes")
     notify_many([(people, t, "major", Notice(gettext_noop("重大工单 %(number)s：%(text)s，"

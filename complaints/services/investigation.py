@@ -22,9 +22,11 @@ from complaints.models import Attachment, InvestigationTask, Kind, Status, Ticke
 from complaints.policy import holds, mask_phone
 from core.errors import Conflict, NotFound, ValidationFailed
 from notifications.notice import Notice
-from notifications.services import unit_people
+from notifications.services import notify, notify_many, unit_people
+from sla.workcal import format_due
 
-from .workflow import _require, checked_upload, store_upload, ticket_action
+from .closing import unit_recipients
+from .workflow import checked_upload, require, store_upload, ticket_action
 
 MAX_FILES = 10
 
@@ -52,8 +54,8 @@ def investigation_issue(*, ticket, actor, unit: Unit | None, matter: str, due_at
     """The discipline office asks `unit` to investigate the report's matter by `due_at`."""
     if unit is None:
         raise ValidationFailed(gettext("请选择调查单位"), fields={"unit": [gettext("请选择调查单位")]})
-    _require(matter, "matter", gettext("请填写调查事项"))
-    _require(due_at, "due_at", gettext("请填写答复期限"))
+    require(matter, "matter", gettext("请填写调查事项"))
+    require(due_at, "due_at", gettext("请填写答复期限"))
     if due_at <= timezone.now():
         message = gettext("答复期限须晚于当前时间")
         raise ValidationFailed(message, fields={"due_at": [message]})
@@ -72,11 +74,9 @@ def investigation_issue(*, ticket, actor, unit: Unit | None, matter: str, due_at
                                  issued_at=timezone.now())
         task._history_user = actor
         task.save()
-        from notifications.services import notify
-        from sla.workcal import format_due
 
         # No ticket on the notification: the report's number is what the unit must not learn.
-        notify(users=_unit_recipients(unit), ticket=None, kind="investigation_task",
+        notify(users=unit_recipients(unit), ticket=None, kind="investigation_task",
                message=Notice(gettext_noop("纪检监察部门下发调查任务（任务 %(id)s），"
                                            "请于 %(due)s 前在「调查任务」中答复"),
                               id=task.pk, due=format_due(timezone.localtime(due_at))))
@@ -84,10 +84,6 @@ def investigation_issue(*, ticket, actor, unit: Unit | None, matter: str, due_at
 
     return ticket_action(ticket=ticket, actor=actor, action="investigate", change=change,
                          expected_version=expected_version)
-
-
-def _unit_recipients(unit: Unit) -> list:
-    return unit_people(unit, Role.UNIT_MANAGER) or unit_people(unit, Role.HANDLER)
 
 
 def investigation_tasks(user) -> QuerySet:
@@ -117,7 +113,7 @@ def investigation_answer(*, task_id, actor, findings: str, files=()) -> Investig
     """The unit answers its task: findings and optional files (checked like every upload, stored as the
     report's attachments, so the discipline office reads them on the report)."""
     visible = investigation_task(actor, task_id)  # 404 before the answer is even looked at
-    _require(findings, "findings", gettext("请填写调查情况"))
+    require(findings, "findings", gettext("请填写调查情况"))
     files = list(files or ())
     if len(files) > MAX_FILES:
         message = gettext("附件最多 %(n)s 个") % {"n": MAX_FILES}
@@ -139,7 +135,6 @@ def investigation_answer(*, task_id, actor, findings: str, files=()) -> Investig
         TicketEvent.objects.create(ticket=report, at=now, actor=actor, action="investigation_answered",
                                    from_status=report.status, to_status=report.status, note=task.findings[:2000],
                                    data={"task": task.pk, "unit": task.unit.code, "files": len(stored)})
-        from notifications.services import notify
 
         office = unit_people(report.owner_unit, Role.DISCIPLINE) + ([task.issued_by] if task.issued_by_id else [])
         notify(users=office, ticket=report, kind="investigation_answered",
@@ -148,35 +143,12 @@ def investigation_answer(*, task_id, actor, findings: str, files=()) -> Investig
     return task
 
 
-def investigation_close_for_ticket(ticket: Ticket, *, actor, at: datetime) -> int:
-    """Close the open tasks of a report that has just been concluded, archived or withdrawn (called by
-    the transition service inside its transaction); their units are told, without the report."""
-    tasks = list(InvestigationTask.objects.select_for_update().select_related("unit")
-                 .filter(ticket=ticket, closed_at__isnull=True))
-    from notifications.services import notify_many
-
-    items = []
-    for task in tasks:
-        task.closed_at = at
-        task._history_user = actor
-        task.save()
-        items.append((_unit_recipients(task.unit), None, "investigation_closed",
-                      gettext("调查任务 %(id)s 已办结") % {"id": task.pk}))
-    if tasks:
-        TicketEvent.objects.create(ticket=ticket, at=at, actor=actor, action="investigation_closed",
-                                   from_status=ticket.status, to_status=ticket.status,
-                                   note=gettext("%(n)s 项调查任务随举报办结") % {"n": len(tasks)},
-                                   data={"tasks": [t.pk for t in tasks]})
-        notify_many(items)
-    return len(tasks)
-
-
 def report_conclude(*, ticket, actor, substantiated: bool | None, conclusion: str, expected_version=None) -> Ticket:
     """The discipline office's conclusion on a report: substantiated or not, and what was found and
     decided. The report is archived (it leaves every open queue) and its open tasks are closed."""
     if substantiated is None:
         raise ValidationFailed(gettext("请选择是否属实"), fields={"substantiated": [gettext("请选择是否属实")]})
-    _require(conclusion, "conclusion", gettext("请填写调查结论"))
+    require(conclusion, "conclusion", gettext("请填写调查结论"))
 
     def change(t: Ticket):
         if t.kind != Kind.REPORT:
@@ -194,8 +166,6 @@ def investigation_overdue_sweep(now: datetime | None = None, chunk: int = 500) -
     """Beat: an open task whose due has passed unanswered is reported once — to its unit (without the
     report) and to the discipline office (with it). Compare-and-set on `overdue_at`, so an overlapping
     run reports nothing twice. Returns how many tasks were reported."""
-    from notifications.services import notify_many
-
     now = now or timezone.now()
     due = InvestigationTask.objects.filter(closed_at__isnull=True, answered_at__isnull=True, overdue_at__isnull=True,
                                            due_at__lte=now)
@@ -215,7 +185,7 @@ def investigation_overdue_sweep(now: datetime | None = None, chunk: int = 500) -
                 office = task.ticket.owner_unit
                 if office.pk not in offices:
                     offices[office.pk] = unit_people(office, Role.DISCIPLINE)
-                items.append((_unit_recipients(task.unit), None, "investigation_overdue",
+                items.append((unit_recipients(task.unit), None, "investigation_overdue",
                               gettext("调查任务 %(id)s 已超过答复期限，请尽快答复") % {"id": task.pk}))
                 items.append((offices[office.pk], task.ticket, "investigation_overdue",
                               gettext("举报 %(number)s 的调查任务（%(unit)s）超期未答复")

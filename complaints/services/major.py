@@ -8,6 +8,7 @@ from accounts.models import Role, Unit
 from complaints.models import MajorReport, Ticket
 from core.errors import Conflict, ValidationFailed
 from notifications.notice import Notice
+from notifications.services import notify
 
 from .workflow import ticket_action
 
@@ -52,7 +53,6 @@ def major_report_submit(*, ticket, actor, kind: str, what: str, place: str = "",
                              sent_to=office, by=actor, at=timezone.now())
         report._history_user = actor
         report.save()
-        from notifications.services import notify
 
         notify(users=people, ticket=t, kind=f"major_{kind}",
                message=Notice(gettext_noop("重大工单 %(number)s %(report)s：%(what)s"), number=t.number,

@@ -10,7 +10,7 @@ from complaints.models import Channel, Kind, OnsiteInvestigation, Ticket
 from core.errors import Conflict, ValidationFailed
 from notifications.notice import Notice
 
-from .workflow import _act, _notify_unit, _require, checked_upload, store_upload
+from .workflow import _act, checked_upload, notify_unit, require, store_upload
 
 PHOTO_TYPES = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 
@@ -22,31 +22,15 @@ def onsite_required_at_intake(ticket: Ticket, *, unsatisfied_before: bool) -> bo
     return ticket.channel == Channel.REGULATOR_12398 and (ticket.is_repeat or unsatisfied_before)
 
 
-def onsite_required_after_callback(ticket: Ticket) -> bool:
-    """The customer of a 12398 complaint was not satisfied with the reply."""
-    return ticket.channel == Channel.REGULATOR_12398 and ticket.kind in (Kind.COMPLAINT, Kind.REPORT)
-
-
-def onsite_check_before_reply(ticket: Ticket) -> None:
-    """A ticket that needs an on-site investigation cannot be replied before one is recorded
-    for its current round (since its latest dispatch)."""
-    if not ticket.onsite_required:
-        return
-    since = ticket.dispatched_at or ticket.received_at
-    if not ticket.onsite_investigations.filter(recorded_at__gte=since).exists():
-        message = gettext("该工单需现场调查：请先登记现场调查(调查人员、时间、调查情况、现场照片)再答复")
-        raise ValidationFailed(message, fields={"onsite_investigations": [message]}, code="onsite_required")
-
-
 def ticket_request_onsite(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
     """The supervision office asks for an on-site investigation the intake rules did not require."""
-    _require(reason, "reason", gettext("请填写要求现场调查的原因"))
+    require(reason, "reason", gettext("请填写要求现场调查的原因"))
 
     def change(t: Ticket):
         if t.onsite_required:
             raise Conflict(gettext("该工单已需现场调查"), code="invalid_transition")
         t.onsite_required = True
-        _notify_unit(t, "onsite_requested", Notice(gettext_noop("工单 %(number)s 需现场调查：%(reason)s"),
+        notify_unit(t, "onsite_requested", Notice(gettext_noop("工单 %(number)s 需现场调查：%(reason)s"),
                                                      number=t.number, reason=reason[:100]))
         return None, reason, {}
 
@@ -56,9 +40,9 @@ def ticket_request_onsite(*, ticket, actor, reason: str, expected_version=None) 
 
 def ticket_onsite_investigation(*, ticket, actor, investigators: str, visited_at: datetime | None,
                                 findings: str, photos: list, expected_version=None) -> Ticket:
-    _require(investigators, "investigators", gettext("请填写调查人员"))
-    _require(visited_at, "visited_at", gettext("请填写调查时间"))
-    _require(findings, "findings", gettext("请填写调查情况"))
+    require(investigators, "investigators", gettext("请填写调查人员"))
+    require(visited_at, "visited_at", gettext("请填写调查时间"))
+    require(findings, "findings", gettext("请填写调查情况"))
     if visited_at > timezone.now():
         raise ValidationFailed(gettext("调查时间不能晚于当前时间"),
                                fields={"visited_at": [gettext("调查时间不能晚于当前时间")]})

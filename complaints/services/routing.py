@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from accounts.models import Unit
+from accounts.system import system_user
 from complaints.models import AccountRegistration, Kind, ServiceArea, ServiceType, Ticket
 from core.config import setting
 from core.memo import Memo
+
+from .workflow import ticket_dispatch
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,7 @@ def ticket_auto_dispatch(ticket: Ticket) -> Ticket:
     handler), through the dispatch service, as the system user. Unchanged when it does not apply."""
     if not auto_dispatch_applies(ticket):
         return ticket
-    from accounts.system import system_user
 
-    from .workflow import ticket_dispatch
 
     return ticket_dispatch(ticket=ticket, actor=system_user(), unit=ticket.service_area.unit,
                            note=gettext("按网格服务区域自动派发"))

@@ -6,6 +6,7 @@ checked, history-kept and on the timeline like every other action. The periodic 
 orders by compare-and-set under row locks, so an overlapping run never warns or escalates twice."""
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,8 +17,10 @@ from complaints.models import SupervisionOrder, Ticket, TicketEvent
 from core.config import setting
 from core.errors import Conflict, ValidationFailed
 from notifications.notice import Notice
+from notifications.services import insert_rows, notify, notify_many, supervision_people
+from sla.workcal import format_due
 
-from .workflow import ticket_action
+from .workflow import notify_unit, require, ticket_action
 
 CHUNK = 500
 
@@ -27,6 +30,30 @@ def order_deadline(start: datetime, due: datetime | None = None) -> tuple[dateti
     the level's hours; warned when the set share of that time is used (both are settings)."""
     due = due or start + timedelta(hours=float(setting("supervision_level_hours")))
     return due, start + (due - start) * float(setting("supervision_warn_ratio"))
+
+
+def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime | None = None,
+                     expected_version=None) -> Ticket:
+    if kind not in SupervisionOrder.OrderKind.values:
+        raise ValidationFailed(gettext("督办类型无效"), fields={"kind": [gettext("督办类型无效")]})
+    require(content, "content", gettext("请填写督办内容"))
+    if due_at is not None and due_at <= timezone.now():
+        raise ValidationFailed(gettext("督办期限须晚于当前时间"),
+                               fields={"due_at": [gettext("督办期限须晚于当前时间")]})
+
+    def change(t: Ticket):
+        now = timezone.now()
+        due, warn = order_deadline(now, due_at)
+        order = SupervisionOrder(ticket=t, kind=kind, content=content, due_at=due, warn_at=warn, issued_by=actor,
+                                 issued_at=now)
+        order._history_user = actor
+        order.save()
+        notify_unit(t, kind, Notice(gettext_noop("工单 %(number)s 收到%(order)s：%(content)s"), number=t.number,
+                                    order=SupervisionOrder.OrderKind(order.kind).label, content=content[:250]))
+        return None, content, {"kind": kind, "due_at": due.isoformat()}
+
+    return ticket_action(ticket=ticket, actor=actor, action="supervise", change=change,
+                         expected_version=expected_version)
 
 
 def _open_order(ticket: Ticket, order_id) -> SupervisionOrder:
@@ -49,7 +76,6 @@ def supervision_reply(*, ticket, actor, order_id: int, text: str, expected_versi
         order.reply, order.replied_at, order.replied_by = text, timezone.now(), actor
         order._history_user = actor
         order.save()
-        from notifications.services import notify, supervision_people
 
         notify(users=supervision_people(), ticket=t, kind="supervision_replied",
                message=Notice(gettext_noop("工单 %(number)s 的%(order)s已答复：%(text)s"), number=t.number,
@@ -72,17 +98,6 @@ def supervision_close(*, ticket, actor, order_id: int, note: str = "", expected_
 
     return ticket_action(ticket=ticket, actor=actor, action="order_close", change=change,
                          expected_version=expected_version)
-
-
-def supervision_close_for_ticket(ticket: Ticket, *, actor, at: datetime) -> int:
-    """Close every open order of a ticket that has just been archived or withdrawn (called by the
-    transition service inside its transaction). Returns how many were closed."""
-    orders = list(SupervisionOrder.objects.select_for_update().filter(ticket=ticket, closed_at__isnull=True))
-    for order in orders:
-        order.closed_at, order.close_note = at, gettext("工单已办结，自动办结")
-        order._history_user = actor
-        order.save()
-    return len(orders)
 
 
 def level_unit(unit_id: int | None, level: int, parents: dict[int, int | None]) -> int | None:
@@ -132,7 +147,6 @@ def supervision_sweep(now: datetime | None = None, chunk: int = CHUNK) -> dict:
                 result["escalated"] += len(up)
             if last:
                 SupervisionOrder.objects.filter(pk__in=[r["id"] for r in last]).update(breached_at=now)
-                from notifications.services import notify_many, supervision_people
 
                 office = supervision_people()
                 notify_many([(office, _Ref(r), "supervision_breached",
@@ -163,11 +177,6 @@ def _locked(condition: Q, chunk: int) -> list[dict]:
 
 def _notify_rows(rows, *, kind: str, message: str, level_of, due: datetime | None = None) -> None:
     """Each order's answerable unit at its (new) level: that unit's managers are told."""
-    from django.contrib.auth import get_user_model
-
-    from notifications.services import notify_many
-    from sla.workcal import format_due
-
     parents = dict(Unit.objects.values_list("id", "parent_id"))
     targets = {r["id"]: level_unit(r["ticket__unit_id"] or r["ticket__owner_unit_id"], level_of(r), parents)
                for r in rows}
@@ -193,8 +202,6 @@ def supervision_issue_automatic(orders: list[tuple[int, str, str, dict]], *, kin
     status, content, event data), with its history row ("+", no user, `reason`) and its
     "auto_supervise" timeline event — plain inserts, so thousands stay well under a second. The
     caller has decided, by compare-and-set, which tickets get one."""
-    from notifications.services import insert_rows
-
     if not orders:
         return 0
     fields = ["ticket", "kind", "content", "due_at", "warn_at", "level", "issued_by", "issued_at", "automatic"]

@@ -5,7 +5,6 @@ actor's scope (404), role permission (403), the current state and the expected v
 lets the action change the ticket, updates the clocks, saves (history row through
 django-simple-history), writes the timeline event, and leaves side effects to after commit."""
 from collections.abc import Callable
-from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,19 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from accounts.models import Unit, UnitKind
+from accounts.models import Role, Unit, UnitKind
 from accounts.scoping import unit_visible
+from accounts.system import SYSTEM_USERNAME
 from complaints.actions import ACTIONS
 from complaints.models import (
     OPEN_STATUSES,
     Accountability,
     Attachment,
     Callback,
+    Channel,
     ContactAttempt,
     ExtensionRequest,
+    FollowUp,
     Kind,
     Status,
-    SupervisionOrder,
     Ticket,
     TicketEvent,
 )
@@ -35,7 +36,11 @@ from core import filecheck
 from core.config import setting
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from notifications.notice import Notice
+from notifications.services import notify, supervision_people, unit_people
+from sla.calendar import get_calendar
 from sla.services import clock_extend, clocks_on
+
+from .closing import followup_schedule, investigation_close_for_ticket, supervision_close_for_ticket
 
 S = Status
 # Timeline events that are not transitions: written by intake and by the SLA sweep.
@@ -90,8 +95,6 @@ def _extra_ok(action: str, ticket: Ticket) -> bool:
 
 
 def _followup_pending(ticket: Ticket) -> bool:
-    from complaints.models import FollowUp
-
     try:
         return ticket.followup.done_at is None
     except FollowUp.DoesNotExist:
@@ -121,10 +124,6 @@ def _act(*, ticket: Ticket | str, actor, action: str, change: Callable[[Ticket],
         if clock_event:
             clocks_on(locked, clock_event)
         if before in OPEN_STATUSES and locked.status not in OPEN_STATUSES:
-            from .followup import followup_schedule
-            from .investigation import investigation_close_for_ticket
-            from .supervision import supervision_close_for_ticket
-
             supervision_close_for_ticket(locked, actor=actor, at=timezone.now())
             investigation_close_for_ticket(locked, actor=actor, at=timezone.now())
             if locked.status == Status.ARCHIVED:
@@ -163,7 +162,7 @@ def _withdraw_extensions(ticket: Ticket, actor) -> None:
                                    data={"days": request.days, "request": request.pk})
 
 
-def _require(value, field: str, message: str):
+def require(value, field: str, message: str):
     if value in (None, "") or (isinstance(value, str) and not value.strip()):
         raise ValidationFailed(message, fields={field: [message]})
     return value
@@ -187,18 +186,16 @@ def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_versi
         t.dispatched_at = timezone.now()
         if t.service_area_id and t.service_area.unit_id == unit.pk and t.service_area.contact_id:
             t.handler_id = t.service_area.contact_id  # the village's grid contact (一人一村)
-        _notify_unit(t, "dispatched", Notice(gettext_noop("新派工单 %(number)s，请在时限内联系客户"), number=t.number))
+        notify_unit(t, "dispatched", Notice(gettext_noop("新派工单 %(number)s，请在时限内联系客户"), number=t.number))
         return "dispatched", note, {"unit": unit.code}
 
     return _act(ticket=ticket, actor=actor, action="dispatch", change=change, expected_version=expected_version)
 
 
 def ticket_return(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
-    _require(reason, "reason", gettext("请填写退单原因"))
+    require(reason, "reason", gettext("请填写退单原因"))
 
     def change(t: Ticket):
-        from sla.calendar import get_calendar
-
         window = setting("return_window_working_days")
         limit = get_calendar(t.unit).add_working_days(t.dispatched_at, window).due_at
         if timezone.now() > limit:
@@ -231,17 +228,31 @@ def ticket_contact(*, ticket, actor, method: str, note: str = "", reached: bool 
     return _act(ticket=ticket, actor=actor, action="contact", change=change, expected_version=expected_version)
 
 
+def onsite_required_after_callback(ticket: Ticket) -> bool:
+    """The customer of a 12398 complaint was not satisfied with the reply."""
+    return ticket.channel == Channel.REGULATOR_12398 and ticket.kind in (Kind.COMPLAINT, Kind.REPORT)
+
+
+def onsite_check_before_reply(ticket: Ticket) -> None:
+    """A ticket that needs an on-site investigation cannot be replied before one is recorded
+    for its current round (since its latest dispatch)."""
+    if not ticket.onsite_required:
+        return
+    since = ticket.dispatched_at or ticket.received_at
+    if not ticket.onsite_investigations.filter(recorded_at__gte=since).exists():
+        message = gettext("该工单需现场调查：请先登记现场调查(调查人员、时间、调查情况、现场照片)再答复")
+        raise ValidationFailed(message, fields={"onsite_investigations": [message]}, code="onsite_required")
+
+
 def ticket_reply(*, ticket, actor, substantiated: bool, cause: str, measures: str, reply_text: str,
                  expected_version=None) -> Ticket:
     if substantiated is None:
         raise ValidationFailed(gettext("请选择是否属实"), fields={"substantiated": [gettext("请选择是否属实")]})
-    _require(cause, "cause", gettext("请填写原因"))
-    _require(measures, "measures", gettext("请填写处理措施"))
-    _require(reply_text, "reply_text", gettext("请填写答复客户的内容"))
+    require(cause, "cause", gettext("请填写原因"))
+    require(measures, "measures", gettext("请填写处理措施"))
+    require(reply_text, "reply_text", gettext("请填写答复客户的内容"))
 
     def change(t: Ticket):
-        from complaints.services.onsite import onsite_check_before_reply
-
         onsite_check_before_reply(t)
         t.substantiated, t.cause, t.measures, t.reply_text = substantiated, cause, measures, reply_text
         t.status, t.replied_at = Status.REPLIED, timezone.now()
@@ -252,14 +263,14 @@ def ticket_reply(*, ticket, actor, substantiated: bool, cause: str, measures: st
 
 def ticket_review(*, ticket, actor, approved: bool, comment: str = "", expected_version=None) -> Ticket:
     if not approved:
-        _require(comment, "comment", gettext("退回答复时请填写审核意见"))
+        require(comment, "comment", gettext("退回答复时请填写审核意见"))
 
     def change(t: Ticket):
         if approved:
             t.status, t.reviewed_at = Status.REVIEWED, timezone.now()
             return "reviewed", comment, {"approved": True}
         t.status = Status.CONTACTED  # back to the unit to reply again; its clocks run on
-        _notify_unit(t, "reply_rejected", Notice(gettext_noop("工单 %(number)s 答复被退回：%(comment)s"),
+        notify_unit(t, "reply_rejected", Notice(gettext_noop("工单 %(number)s 答复被退回：%(comment)s"),
                                                    number=t.number, comment=comment[:250]))
         return "reply_rejected", comment, {"approved": False}
 
@@ -281,11 +292,9 @@ def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_vers
         if result == Callback.Result.UNSATISFIED:
             t.status, t.redispatch_count = Status.DISPATCHED, t.redispatch_count + 1
             t.dispatched_at = now
-            from complaints.services.onsite import onsite_required_after_callback
-
             t.onsite_required = t.onsite_required or onsite_required_after_callback(t)
             t.callback_attempts = 0
-            _notify_unit(t, "redispatched", Notice(gettext_noop("工单 %(number)s 回访不满意，已重新派发"),
+            notify_unit(t, "redispatched", Notice(gettext_noop("工单 %(number)s 回访不满意，已重新派发"),
                                                      number=t.number))
             return "redispatched", note, {"result": result, "redispatch_count": t.redispatch_count}
         tries = setting("callback_unreachable_tries")
@@ -298,7 +307,7 @@ def ticket_callback(*, ticket, actor, result: str, note: str = "", expected_vers
 
 
 def ticket_withdraw(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
-    _require(reason, "reason", gettext("请填写撤诉说明"))
+    require(reason, "reason", gettext("请填写撤诉说明"))
 
     def change(t: Ticket):
         t.status, t.closed_at = Status.WITHDRAWN, timezone.now()
@@ -309,7 +318,7 @@ def ticket_withdraw(*, ticket, actor, reason: str, expected_version=None) -> Tic
 
 def ticket_close(*, ticket, actor, reply_text: str, expected_version=None) -> Ticket:
     """An enquiry, praise, suggestion or opinion answered on the call: archived at intake."""
-    _require(reply_text, "reply_text", gettext("请填写答复内容"))
+    require(reply_text, "reply_text", gettext("请填写答复内容"))
 
     def change(t: Ticket):
         if t.kind not in CLOSABLE_AT_INTAKE:
@@ -337,7 +346,7 @@ def ticket_extension_request(*, ticket, actor, days: int, reason: str, expected_
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationFailed(gettext("延期天数须为1至30个工作日"),
                                fields={"days": [gettext("延期天数须为1至30个工作日")]})
-    _require(reason, "reason", gettext("请填写延期原因"))
+    require(reason, "reason", gettext("请填写延期原因"))
 
     def change(t: Ticket):
         if t.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
@@ -361,7 +370,7 @@ def ticket_extension_decide(*, ticket, actor, approved: bool, note: str = "", ex
         request.save()
         if approved:
             clock_extend(t, request.days)
-        _notify_unit(t, "extension_decided",
+        notify_unit(t, "extension_decided",
                      Notice(gettext_noop("工单 %(number)s 延期申请已批准") if approved
                             else gettext_noop("工单 %(number)s 延期申请被驳回"), number=t.number))
         return None, note, {"approved": approved, "days": request.days}
@@ -370,35 +379,10 @@ def ticket_extension_decide(*, ticket, actor, approved: bool, note: str = "", ex
                 expected_version=expected_version)
 
 
-def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime | None = None,
-                     expected_version=None) -> Ticket:
-    if kind not in SupervisionOrder.OrderKind.values:
-        raise ValidationFailed(gettext("督办类型无效"), fields={"kind": [gettext("督办类型无效")]})
-    _require(content, "content", gettext("请填写督办内容"))
-    if due_at is not None and due_at <= timezone.now():
-        raise ValidationFailed(gettext("督办期限须晚于当前时间"),
-                               fields={"due_at": [gettext("督办期限须晚于当前时间")]})
-
-    def change(t: Ticket):
-        from .supervision import order_deadline
-
-        now = timezone.now()
-        due, warn = order_deadline(now, due_at)
-        order = SupervisionOrder(ticket=t, kind=kind, content=content, due_at=due, warn_at=warn, issued_by=actor,
-                                 issued_at=now)
-        order._history_user = actor
-        order.save()
-        _notify_unit(t, kind, Notice(gettext_noop("工单 %(number)s 收到%(order)s：%(content)s"), number=t.number,
-                                    order=SupervisionOrder.OrderKind(order.kind).label, content=content[:250]))
-        return None, content, {"kind": kind, "due_at": due.isoformat()}
-
-    return _act(ticket=ticket, actor=actor, action="supervise", change=change, expected_version=expected_version)
-
-
 def ticket_chase(*, ticket, actor, note: str = "", expected_version=None) -> Ticket:
     def change(t: Ticket):
         t.chase_count += 1
-        _notify_unit(t, "chased", Notice(gettext_noop("客户催办工单 %(number)s(第%(n)s次)"), number=t.number,
+        notify_unit(t, "chased", Notice(gettext_noop("客户催办工单 %(number)s(第%(n)s次)"), number=t.number,
                                         n=t.chase_count))
         return None, note, {"chase_count": t.chase_count}
 
@@ -406,17 +390,17 @@ def ticket_chase(*, ticket, actor, note: str = "", expected_version=None) -> Tic
 
 
 def ticket_add_info(*, ticket, actor, text: str, expected_version=None) -> Ticket:
-    _require(text, "text", gettext("请填写补充内容"))
+    require(text, "text", gettext("请填写补充内容"))
 
     def change(t: Ticket):
-        _notify_unit(t, "info_added", Notice(gettext_noop("客户补充了工单 %(number)s 的诉求"), number=t.number))
+        notify_unit(t, "info_added", Notice(gettext_noop("客户补充了工单 %(number)s 的诉求"), number=t.number))
         return None, text, {}
 
     return _act(ticket=ticket, actor=actor, action="add_info", change=change, expected_version=expected_version)
 
 
 def ticket_note(*, ticket, actor, text: str, expected_version=None) -> Ticket:
-    _require(text, "text", gettext("请填写备注内容"))
+    require(text, "text", gettext("请填写备注内容"))
     return _act(ticket=ticket, actor=actor, action="note", change=lambda t: (None, text, {}),
                 expected_version=expected_version)
 
@@ -452,7 +436,7 @@ def ticket_change_finding(*, ticket, actor, substantiated: bool, reason: str, ex
     history row. A complaint found not substantiated cannot stay at fault: the decision is cleared."""
     if substantiated is None:
         raise ValidationFailed(gettext("请选择是否属实"), fields={"substantiated": [gettext("请选择是否属实")]})
-    _require(reason, "reason", gettext("请填写变更理由"))
+    require(reason, "reason", gettext("请填写变更理由"))
 
     def change(t: Ticket):
         if t.substantiated == substantiated:
@@ -517,10 +501,7 @@ def attachment_add(*, ticket, actor, upload) -> Attachment:
 
 # --- notifications -----------------------------------------------------------------------
 
-def _notify_unit(ticket: Ticket, kind: str, message: str) -> None:
-    from accounts.models import Role
-    from notifications.services import notify, unit_people
-
+def notify_unit(ticket: Ticket, kind: str, message: str) -> None:
     people = unit_people(ticket.unit, Role.UNIT_MANAGER)
     if ticket.handler_id:
         people.append(ticket.handler)
@@ -533,10 +514,6 @@ def return_recipients(ticket: Ticket) -> list:
     """Who hears of a return: the person who dispatched the ticket (its last dispatch), if still
     active and still dispatching; else the leads of that person's unit; for an automatic dispatch
     (the system user), or when that unit has no lead, the leads of the unit that took the call."""
-    from accounts.models import Role
-    from accounts.system import SYSTEM_USERNAME
-    from notifications.services import unit_people
-
     last = (TicketEvent.objects.filter(ticket=ticket, action="dispatch").select_related("actor__unit")
             .order_by("-at", "-id").first())
     dispatcher = last.actor if last else None
@@ -550,12 +527,8 @@ def return_recipients(ticket: Ticket) -> list:
 
 
 def _notify_dispatcher(ticket: Ticket, message: str) -> None:
-    from notifications.services import notify
-
     notify(users=return_recipients(ticket), ticket=ticket, kind="returned", message=message)
 
 
 def _notify_supervision(ticket: Ticket, kind: str, message: str) -> None:
-    from notifications.services import notify, supervision_people
-
     notify(users=supervision_people(), ticket=ticket, kind=kind, message=message)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from complaints.models import SlaState, Status
 from complaints.policy import customer_view
 from complaints.policy import mask_phone as _mask_phone
+from complaints.services.workflow import event_label
 from sla.models import ClockState
 from sla.states import STATE_LABELS, state_as_of
 from sla.workcal import format_due
@@ -31,8 +32,6 @@ def status_label(code):
 
 @register.filter
 def action_label(code):
-    from complaints.services.workflow import event_label
-
     return event_label(code)
 
 
