@@ -25,8 +25,9 @@ from complaints.models import OPEN_STATUSES, Kind, Status, Ticket, TicketEvent, 
 from complaints.permissions import ticket_scope
 from core.errors import Conflict, ValidationFailed
 from sla.models import Clock, ClockState
+from sla.services import _resume_state, refresh_ticket_sla
 
-from .workflow import _act, _require
+from .workflow import _act, require
 
 
 def _refuse(message: str, field: str = "original"):
@@ -42,8 +43,8 @@ def same_customer(a: Ticket, b: Ticket) -> bool:
 
 def ticket_mark_duplicate(*, ticket, actor, original: str, reason: str, expected_version=None) -> Ticket:
     number = (original or "").strip()
-    _require(number, "original", gettext("请填写原工单编号"))
-    _require(reason, "reason", gettext("请填写重复原因"))
+    require(number, "original", gettext("请填写原工单编号"))
+    require(reason, "reason", gettext("请填写重复原因"))
 
     def change(t: Ticket):  # after the ticket's own scope, permission and state checks
         found = ticket_scope(actor).filter(number=number).first()
@@ -79,7 +80,7 @@ def ticket_mark_duplicate(*, ticket, actor, original: str, reason: str, expected
 
 def ticket_unmark_duplicate(*, ticket, actor, reason: str, expected_version=None) -> Ticket:
     """Take the mark back: the ticket returns to the status it had, with the clocks the mark stopped."""
-    _require(reason, "reason", gettext("请填写撤销重复标记的原因"))
+    require(reason, "reason", gettext("请填写撤销重复标记的原因"))
 
     def change(t: Ticket):
         original = t.duplicate_of.number if t.duplicate_of_id else ""
@@ -100,8 +101,6 @@ def ticket_unmark_duplicate(*, ticket, actor, reason: str, expected_version=None
 
 def _stop_clocks(ticket: Ticket, at) -> list[int]:
     """Stop the running clocks (cancelled, stamped with the mark's time); their ids go in the event."""
-    from sla.services import refresh_ticket_sla
-
     running = Clock.objects.filter(ticket=ticket, completed_at__isnull=True).exclude(state=ClockState.CANCELLED)
     ids = list(running.values_list("id", flat=True))
     Clock.objects.filter(pk__in=ids).update(state=ClockState.CANCELLED, completed_at=at)
@@ -112,8 +111,6 @@ def _stop_clocks(ticket: Ticket, at) -> list[int]:
 def _restore_clocks(ticket: Ticket, ids: list[int]) -> list[int]:
     """The clocks the mark stopped run on to their own due: a breach recorded before stays, thresholds
     crossed meanwhile are left to the sweep (which notifies) — as for a reply sent back by review."""
-    from sla.services import _resume_state, refresh_ticket_sla
-
     now = timezone.now()
     restored = []
     for clock in Clock.objects.filter(ticket=ticket, pk__in=ids, state=ClockState.CANCELLED):
