@@ -1,13 +1,13 @@
 """axe-core (vendored under tests/browser/vendor/axe-core, never served) on the main pages, each as the
-role that works in it: no critical and no serious violation. The table of every violation found is
-printed and written to var/screenshots/axe-violations.txt (kept with the CI screenshots)."""
+role that works in it, on a desktop and on a phone: no critical and no serious violation. The table of
+every violation found is printed and written to var/screenshots/axe-violations-<width>.txt (kept with the CI screenshots)."""
 from pathlib import Path
 
 import pytest
 
 from complaints.services import ticket_dispatch
 
-from .conftest import SCREENSHOTS
+from .conftest import DESKTOP, PHONE, SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,12 +41,13 @@ def axe_violations(page) -> list[dict]:
     return page.evaluate(RUN_AXE)
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_main_pages_have_no_critical_or_serious_axe_violation(open_as, live_server, demo_day, make_ticket,
-                                                               users, units):
+                                                               users, units, viewport):
     ticket = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
     rows, bad = [], []
     for name, user, url in MAIN_PAGES:
-        page = open_as(user)
+        page = open_as(user, viewport=viewport, is_mobile=viewport is PHONE)
         response = page.goto(live_server.url + url.format(ticket=ticket.number))
         assert response.status == 200, (name, response.status)
         found = axe_violations(page)
@@ -56,6 +57,6 @@ def test_main_pages_have_no_critical_or_serious_axe_violation(open_as, live_serv
     table = "\n".join(f"| {n} | {i} | {r} | {c} | {t} |" for n, i, r, c, t in rows)
     table = "| page | impact | rule | nodes | first node |\n|---|---|---|---|---|\n" + table
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "axe-violations.txt").write_text(table + "\n", encoding="utf-8")
+    (SCREENSHOTS / f"axe-violations-{viewport['width']}.txt").write_text(table + "\n", encoding="utf-8")
     print("\n" + table)
     assert bad == [], table

@@ -21,7 +21,7 @@ PDF = samples.pdf()
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
-@pytest.mark.parametrize("name,content", [
+REFUSED = [
     ("page.html", b"<html><script>alert(1)</script></html>"),       # type not allowed
     ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),    # SVG can carry script
     ("run.exe", b"MZ\x90\x00"),
@@ -30,7 +30,10 @@ HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
     ("notes.txt", b"hello <script>alert(1)</script>"),              # text that a browser would render
     ("photo.png.html", PNG),
     ("noextension", PDF),
-])
+]
+
+
+@pytest.mark.parametrize("name,content", REFUSED, ids=[name for name, _ in REFUSED])
 def test_wrong_type_or_mismatch_is_refused(dispatched, users, name, content):
     ticket = dispatched()
     with pytest.raises(ValidationFailed) as info:
@@ -48,7 +51,7 @@ def test_oversized_is_refused(dispatched, users, settings):
     assert not Attachment.objects.exists()
 
 
-@pytest.mark.parametrize("name,content,content_type", [
+ALLOWED = [  # named by the file name: generated files differ from one process to the next
     ("photo.jpg", samples.jpeg(), "image/jpeg"), ("photo.png", PNG, "image/png"), ("scan.pdf", PDF, "application/pdf"),
     ("fit.pdf", samples.pdf(open_action="page"), "application/pdf"),  # opens at page 1: no script
     ("letter.docx", samples.docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -56,7 +59,10 @@ def test_oversized_is_refused(dispatched, users, settings):
     ("call.mp3", samples.mp3(), "audio/mpeg"), ("phone.mp3", samples.mp3_phone(), "audio/mpeg"),
     ("stopped.mp3", samples.mp3()[:-100], "audio/mpeg"),  # the recorder stopped mid-frame
     ("call.amr", samples.amr(), "audio/amr"),
-    ("call.wav", samples.wav(), "audio/wav"), ("notes.txt", b"plain words", "text/plain")])
+    ("call.wav", samples.wav(), "audio/wav"), ("notes.txt", b"plain words", "text/plain")]
+
+
+@pytest.mark.parametrize("name,content,content_type", ALLOWED, ids=[name for name, *_ in ALLOWED])
 def test_allowed_types_are_stored_under_a_random_name(dispatched, users, name, content, content_type):
     ticket = dispatched()
     attachment = attachment_add(ticket=ticket, actor=users["station_a"], upload=SimpleUploadedFile(name, content))
