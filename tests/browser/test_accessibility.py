@@ -1,6 +1,7 @@
 """axe-core (vendored under tests/browser/vendor/axe-core, never served) on the main pages, each as the
 role that works in it, on a desktop and on a phone: no critical and no serious violation. The table of
-every violation found is printed and written to var/screenshots/axe-violations-<width>.txt (kept with the CI screenshots)."""
+every violation found is printed and written to var/screenshots/axe-violations-<width>.txt (kept with
+the CI screenshots)."""
 from pathlib import Path
 
 import pytest
