@@ -178,12 +178,15 @@ def _examples(station: Unit, categories, people, now: datetime) -> int:
         investigation_issue(ticket=report, actor=people["discipline"], unit=station,
                             matter="请核查本所抄表员近三个月的抄表与收费情况，并报送调查情况",
                             due_at=now + timedelta(days=5))
-    # A 12398 transfer that came in this morning: dispatched, on the ledger of this month.
-    with time_machine.travel(now - timedelta(hours=2), tick=False):
+    # A 12398 transfer that came in today: dispatched, on the ledger of this month.
+    local = timezone.localtime(now)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    received = max(now - timedelta(hours=2), month_start)
+    with time_machine.travel(received, tick=False):
         transfer, _ = ticket_register(actor=people["agent"], data=IntakeData(
             **{**base, "customer_phone": "13700137005", "channel": Channel.REGULATOR_12398},
-            customer_name="郑监管", regulator_ref=f"12398-{now:%Y%m%d}-9001", description=COMPLAINTS["YW02"]))
-    with time_machine.travel(now - timedelta(hours=1, minutes=40), tick=False):
+            customer_name="郑监管", regulator_ref=f"12398-{local:%Y%m%d}-9001", description=COMPLAINTS["YW02"]))
+    with time_machine.travel(received + (now - received) / 4, tick=False):
         ticket_dispatch(ticket=transfer, actor=people["lead"], unit=station)
     return 5
 

@@ -113,3 +113,19 @@ def check_supervision_office_sees_risk_levels_ledger_and_last_months_interviews(
     interviews = client.get(reverse("risk:interviews"), {"month": last.key})
     assert interviews.status_code == 200
     assert listed.rows[0]["name"] in interviews.content.decode()
+
+
+def test_todays_12398_transfer_is_on_this_months_ledger_just_after_midnight_on_the_first(reference):
+    from datetime import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from complaints.demo import seed_demo_tickets
+    from complaints.models import Channel, Ticket
+    from reports.figures import Period
+
+    with time_machine.travel(timezone.make_aware(datetime(2026, 12, 1, 0, 30)), tick=False):
+        seed_demo_tickets(count=5)
+        this_month = Period.parse(None)
+        assert Ticket.objects.filter(this_month.q(), channel=Channel.REGULATOR_12398, customer_name="郑监管").exists()
