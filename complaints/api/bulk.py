@@ -45,7 +45,7 @@ class TicketBulkApi(ApiView):
                     "不存在或不在您可见范围内的工单答复 not_found。"
                     "动作、输入、张数或角色有误时整批答复 400 / 403，任何工单都不变。",
         parameters=[LANG_PARAM], request=TicketBulkInSerializer,
-        examples=[OpenApiExample("派发", value={"action": "dispatch", "numbers": ["202612030000001", "202612030000002"],
+        examples=[OpenApiExample("派发", value={"action": "dispatch", "numbers": ["202501020000017", "202501020000018"],
                                                 "input": {"unit": "GS-A1-1"}}, request_only=True)],
         responses={200: TicketBulkOutSerializer, **WRITE_ERRORS})
     def post(self, request):
