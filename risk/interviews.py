@@ -21,7 +21,7 @@ def interview_rows(period: Period) -> list[dict]:
     grouped query for the counts, one for the cases of the units listed."""
     count_limit = int(setting("interview_count_threshold"))
     rate_limit = float(setting("interview_rate_threshold"))
-    counts = dict(Ticket.objects.filter(AT_FAULT_COMPLAINT, period.q()).values("owner_unit_id")
+    counts = dict(Ticket.objects.countable().filter(AT_FAULT_COMPLAINT, period.q()).values("owner_unit_id")
                   .annotate(n=Count("id")).values_list("owner_unit_id", "n").order_by())
     units = list(Unit.objects.values("id", "code", "name", "path", "customer_count"))
     path_of = {u["id"]: u["path"] for u in units}
@@ -34,7 +34,7 @@ def interview_rows(period: Period) -> list[dict]:
         if n > count_limit and rate is not None and rate > rate_limit:
             rows.append({"unit": unit["id"], "code": unit["code"], "name": unit["name"], "path": unit["path"],
                          "complaints": n, "customers": customers, "per_million": round(rate, 2), "units": inside})
-    cases = list(Ticket.objects.filter(AT_FAULT_COMPLAINT, period.q(),
+    cases = list(Ticket.objects.countable().filter(AT_FAULT_COMPLAINT, period.q(),
                                        owner_unit_id__in={uid for r in rows for uid in r["units"]})
                  .order_by("received_at").values_list("owner_unit_id", "number")) if rows else []
     for row in rows:

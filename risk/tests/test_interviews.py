@@ -87,3 +87,15 @@ def test_page_and_excel(month, client_for):
 
 def test_first_working_day_skips_the_national_day_holiday():
     assert first_working_day(2026, 10) == date(2026, 10, 8)
+
+
+def test_a_duplicate_is_not_one_more_complaint(month, make_ticket, units):
+    """The same call logged twice and marked a duplicate (重复工单) is not counted for the unit."""
+    period, made = month
+    original = Ticket.objects.get(number=made["GS-A1-1"][0])
+    copy = make_ticket(received_at=original.received_at, customer_phone=original.customer_phone,
+                       account_no=original.account_no)
+    Ticket.objects.filter(pk=copy.pk).update(unit=units["GS-A1-1"], owner_unit=units["GS-A1-1"], substantiated=True,
+                                             at_fault=True, duplicate_of=original, status="duplicate")
+    station = next(r for r in interview_rows(period) if r["code"] == "GS-A1-1")
+    assert station["complaints"] == 3 and copy.number not in station["tickets"]
