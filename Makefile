@@ -4,6 +4,9 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The suite runs on every core (pytest-xdist; each worker has its own test database). TEST_WORKERS=0 runs it
+# in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup lint bench browser clean
 
@@ -24,7 +27,7 @@ run: setup
 
 test: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
