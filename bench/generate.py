@@ -18,7 +18,7 @@ How it works
    (dispatch, first contact, reply, review, callback; a share late, returned, redispatched after an
    unsatisfied callback, withdrawn, or stuck for weeks). The clocks follow the product's rules,
    imported, never copied: ``sla.services``' STARTS / MEETS / CANCELS / RETIMES tables, which clocks
-   apply and when each starts (``_applies``, ``_start_at``), the limits (``sla.policies.match_policy``,
+   apply and when each starts (``clock_applies``, ``clock_start_at``), the limits (``sla.policies.match_policy``,
    the responsible unit's region, retimed on dispatch), the due and warning instants
    (``compute_due``, ``regulator_reply_due``, the unit's working calendar) and the state as of now
    (``sla.states.state_as_of``) — cached where the answer repeats (tests/test_generate.py checks every
@@ -63,19 +63,19 @@ from complaints.services.routing import route_ticket  # noqa: E402
 from sla.calendar import get_calendar  # noqa: E402
 from sla.models import Clock, ClockName, ClockPolicy, LimitUnit  # noqa: E402
 from sla.policies import match_policy  # noqa: E402
-from sla.services import (  # noqa: E402 — the clock rules' one home (private helpers included)
+from sla.services import (  # noqa: E402 — the clock rules' one home
     CANCELS,
     CONNECTION_TYPES,
     MAJOR_CLOCKS,
     MEETS,
     RETIMES,
     STARTS,
-    _applies,
-    _calendar_unit,
-    _region_type,
-    _start_at,
+    calendar_unit_of,
+    clock_applies,
+    clock_start_at,
     compute_due,
     regulator_reply_due,
+    ticket_region_type,
 )
 from sla.states import BREACHED, RUNNING, WARNING, state_as_of  # noqa: E402
 
@@ -677,8 +677,8 @@ class TicketFactory:
                         c[5] = at
                     elif c[0] in cancels:
                         c[5], c[6] = at, True
-        region = _region_type(facts)
-        calendar_unit = _calendar_unit(facts)
+        region = ticket_region_type(facts)
+        calendar_unit = calendar_unit_of(facts)
         for name in RETIMES.get(event, ()):
             latest = next((c for c in reversed(clocks) if c[0] == name and not c[6]), None)
             if latest is None or latest[5] is not None:
@@ -689,10 +689,10 @@ class TicketFactory:
                 latest[3], latest[4], latest[7] = self.due(policy, latest[2], name, calendar_unit)
         at_dt = None
         for name in STARTS.get(event, ()):
-            if name in MAJOR_CLOCKS or not _applies(facts, name):
+            if name in MAJOR_CLOCKS or not clock_applies(facts, name):
                 continue
             at_dt = at_dt or _dt(at)
-            start = _start_at(facts, name, at_dt).timestamp()
+            start = clock_start_at(facts, name, at_dt).timestamp()
             if name == ClockName.REGULATOR_REPLY:
                 due_at, warn_at, known = regulator_reply_due(facts, _dt(start))
                 clocks.append([name, None, start, due_at.timestamp(), warn_at.timestamp(), None, False, known])

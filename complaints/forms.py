@@ -34,7 +34,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _dt_field(label, required=False, help_text=""):
+def datetime_field(label, required=False, help_text=""):
     return forms.DateTimeField(label=label, required=required, input_formats=DT_FORMATS, help_text=help_text,
                                widget=DateTimeLocalInput())
 
@@ -92,7 +92,7 @@ class IntakeForm(StyledForm):
     category = forms.TypedChoiceField(label=_("分类"), required=False, coerce=int, empty_value=None)
     severity = forms.ChoiceField(label=_("级别"), choices=Severity.choices, initial=Severity.ORDINARY)
     service_type = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices, required=False)
-    received_at = _dt_field(_("受理时间"), help_text=_("来信、来访须填写实际收到时间"))
+    received_at = datetime_field(_("受理时间"), help_text=_("来信、来访须填写实际收到时间"))
     customer_name = forms.CharField(label=_("客户姓名"), max_length=60)
     customer_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     account_no = forms.CharField(label=_("户号"), max_length=32, required=False)
@@ -100,8 +100,8 @@ class IntakeForm(StyledForm):
     description = forms.CharField(label=_("诉求内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     mood = forms.ChoiceField(label=_("客户情绪"), choices=Mood.choices, initial=Mood.CALM)
     regulator_ref = forms.CharField(label=_("12398转办编号"), max_length=40, required=False)
-    regulator_due_at = _dt_field(_("监管要求办结时间"))
-    paid_at = _dt_field(_("缴费时间"), help_text=_("欠费复电必填"))
+    regulator_due_at = datetime_field(_("监管要求办结时间"))
+    paid_at = datetime_field(_("缴费时间"), help_text=_("欠费复电必填"))
     wide_impact = forms.BooleanField(label=_("影响面较大(需现场调查)"), required=False)
     close_now = forms.BooleanField(label=_("当场答复，直接办结(咨询/表扬/建议/意见)"), required=False)
     close_reply = forms.CharField(label=_("答复内容"), max_length=5000, required=False,
@@ -250,7 +250,7 @@ class ExtensionDecideForm(StyledForm):
 class SuperviseForm(StyledForm):
     kind = forms.ChoiceField(label=_("类型"), choices=SupervisionOrder.OrderKind.choices)
     content = forms.CharField(label=_("督办内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    due_at = _dt_field(_("督办期限"))
+    due_at = datetime_field(_("督办期限"))
 
 
 class OrderForm(StyledForm):
@@ -352,7 +352,7 @@ class UnmarkDuplicateForm(StyledForm):
 
 class OnsiteInvestigationForm(StyledForm):
     investigators = forms.CharField(label=_("调查人员"), max_length=200)
-    visited_at = _dt_field(_("调查时间"), required=True)
+    visited_at = datetime_field(_("调查时间"), required=True)
     findings = forms.CharField(label=_("调查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(label=_("现场照片(jpg/png，可多张)"))
 
@@ -362,7 +362,7 @@ class InvestigateForm(StyledForm):
     unit = forms.ModelChoiceField(label=_("调查单位"), queryset=Unit.objects.none(), empty_label=_("— 请选择单位 —"))
     matter = forms.CharField(label=_("调查事项(只写需调查的事项，不写举报人信息)"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
-    due_at = _dt_field(_("答复期限"), required=True)
+    due_at = datetime_field(_("答复期限"), required=True)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
-from core.middleware import _page
+from core.middleware import plain_page
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 DATE_VALIDATORS = [MinValueValidator(FIRST_DAY, message="日期须在 2000 年至 2100 年之间"),
@@ -53,7 +53,7 @@ def bad_request(request, message: str, fields: dict | None = None):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"error": {"code": "invalid", "message": message, "fields": fields or {}}}, status=400)
 
-    return HttpResponse(_page(gettext("请求参数有误"), message), status=400)
+    return HttpResponse(plain_page(gettext("请求参数有误"), message), status=400)
 
 
 class BadInputMiddleware:

@@ -92,7 +92,7 @@ def _throttled(request):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"error": {"code": "throttled", "message": message, "fields": {}}}, status=429,
                             headers={"Retry-After": str(_window())})
-    return HttpResponse(_page("登录受限", message), status=429, headers={"Retry-After": str(_window())})
+    return HttpResponse(plain_page("登录受限", message), status=429, headers={"Retry-After": str(_window())})
 
 
 class DatabaseErrorMiddleware:
@@ -133,10 +133,10 @@ def unavailable(request, exception):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"error": {"code": "unavailable", "message": message, "fields": {}}}, status=503,
                             headers={"Retry-After": "30"})
-    return HttpResponse(_page("服务暂时不可用", message), status=503, headers={"Retry-After": "30"})
+    return HttpResponse(plain_page("服务暂时不可用", message), status=503, headers={"Retry-After": "30"})
 
 
-def _page(title: str, message: str) -> str:
+def plain_page(title: str, message: str) -> str:
     # Self-contained: no template context processors, which would query the database again.
     css = escape(settings.STATIC_URL + "vendor/bootstrap/bootstrap.min.css")
     return (f'<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><title>{escape(title)}</title>'

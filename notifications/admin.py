@@ -7,7 +7,7 @@ from complaints.admin import TicketRowsAdmin
 from complaints.policy import mask_phone, may_see_reports
 from core.admin import ReadOnlyAdmin
 from notifications.models import Notification, OutboxMessage
-from notifications.services import _schedule_delivery
+from notifications.services import schedule_delivery
 
 
 @admin.register(Notification)
@@ -63,4 +63,4 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         if count:
 
 
-            transaction.on_commit(_schedule_delivery)
+            transaction.on_commit(schedule_delivery)

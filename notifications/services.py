@@ -73,7 +73,7 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, sms: bool = False
             outbox.append(OutboxMessage(channel=OutboxMessage.Channel.SMS, recipient=user.phone, body=text))
     if outbox:
         OutboxMessage.objects.bulk_create(outbox)
-        transaction.on_commit(_schedule_delivery)
+        transaction.on_commit(schedule_delivery)
     return sum(len(messages) for _user, messages in by_user.values())
 
 
@@ -84,7 +84,7 @@ def sms_customers(messages: Iterable[tuple[str, str]]) -> int:
               for phone, text in messages if phone]
     if outbox:
         OutboxMessage.objects.bulk_create(outbox)
-        transaction.on_commit(_schedule_delivery)
+        transaction.on_commit(schedule_delivery)
     return len(outbox)
 
 
@@ -140,7 +140,7 @@ def _upsert_clause(meta, unique: list[str], updates: dict[str, str | None]) -> s
 DELIVERY_DEBOUNCE_SECONDS = 5
 
 
-def _schedule_delivery():
+def schedule_delivery():
     """One delivery task per few seconds is enough: each run sends every pending message, and a
     burst of changes (a sweep, a batch import) must not flood the queue with identical tasks."""
     if cache.add("notifications:delivery-scheduled", 1, DELIVERY_DEBOUNCE_SECONDS):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from accounts.scoping import visible_unit_ids
-from complaints.forms import StyledForm, _dt_field
+from complaints.forms import StyledForm, datetime_field
 from complaints.models import ServiceArea
 
 from .models import OutageKind
@@ -20,9 +20,9 @@ class OutageForm(StyledForm):
                                                    required=False, widget=forms.CheckboxSelectMultiple)
     keywords = forms.CharField(label=_("台区/线路/地址关键词"), max_length=255, required=False,
                                help_text=_("空格分隔；客户地址含其中任一词即在停电范围内"))
-    start_at = _dt_field(_("停电开始时间"), required=True)
-    expected_restore_at = _dt_field(_("预计恢复时间"))
-    notice_sent_at = _dt_field(_("客户通知时间"), help_text=_("已将停电信息发送至受影响客户的时间"))
+    start_at = datetime_field(_("停电开始时间"), required=True)
+    expected_restore_at = datetime_field(_("预计恢复时间"))
+    notice_sent_at = datetime_field(_("客户通知时间"), help_text=_("已将停电信息发送至受影响客户的时间"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

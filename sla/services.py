@@ -48,12 +48,12 @@ CANCELS = {
 }
 
 
-def _region_type(ticket) -> str:
+def ticket_region_type(ticket) -> str:
     unit = ticket.unit or (ticket.service_area.unit if ticket.service_area_id else None)
     return unit.region_type if unit else ""
 
 
-def _calendar_unit(ticket):
+def calendar_unit_of(ticket):
     return ticket.unit or ticket.intake_unit
 
 
@@ -84,7 +84,7 @@ def _night_rule(paid: datetime, due: datetime) -> datetime:
     return due
 
 
-def _start_at(ticket, clock: str, at: datetime) -> datetime:
+def clock_start_at(ticket, clock: str, at: datetime) -> datetime:
     """When a clock starts. The dispatch clock is the centre's own processing time: it runs from
     logging (`at`), so a letter logged days after it was received is not born overdue; the
     customer-facing clocks run from the rules' start points (received, paid)."""
@@ -96,7 +96,7 @@ def _start_at(ticket, clock: str, at: datetime) -> datetime:
     return at
 
 
-def _applies(ticket, clock: str) -> bool:
+def clock_applies(ticket, clock: str) -> bool:
     if clock == ClockName.REGULATOR_REPLY:
         return ticket.channel == Channel.REGULATOR_12398
     if clock == ClockName.RECONNECTION:
@@ -152,7 +152,7 @@ def _latest(ticket, name: str):
             .select_related("policy").order_by("-started_at", "-id").first())
 
 
-def _resume_state(clock: Clock, at: datetime) -> str:
+def resume_state(clock: Clock, at: datetime) -> str:
     """The state a clock runs on in after its due or warning moved or it was reopened: a breach
     already recorded stays; thresholds not yet crossed by the sweep are left to the sweep (which
     notifies), so a clock never jumps to breached here."""
@@ -173,7 +173,7 @@ def _reopen(ticket, name: str, at: datetime) -> None:
     if clock.state == ClockState.BREACHED and clock.breached_at is None:
         clock.breached_at = clock.completed_at  # met late: the breach was recorded at completion
     clock.completed_at = None
-    clock.state = _resume_state(clock, at)
+    clock.state = resume_state(clock, at)
     clock.save()
 
 
@@ -182,13 +182,13 @@ def _retime(ticket, name: str, at: datetime) -> None:
     clock = _latest(ticket, name)
     if clock is None or clock.completed_at is not None:
         return
-    policy = match_policy(name, ticket, _region_type(ticket))
+    policy = match_policy(name, ticket, ticket_region_type(ticket))
     if policy is None or policy.pk == clock.policy_id:
         return
     clock.policy = policy
     clock.due_at, clock.warn_at, clock.calendar_known = compute_due(
-        policy, clock.started_at, unit=_calendar_unit(ticket), clock=name)
-    clock.state = _resume_state(clock, at)
+        policy, clock.started_at, unit=calendar_unit_of(ticket), clock=name)
+    clock.state = resume_state(clock, at)
     clock.save()
 
 
@@ -203,22 +203,22 @@ def clocks_for_new_ticket(ticket, at: datetime | None = None) -> list[Clock]:
 def _new_clocks(ticket, names, at: datetime) -> list[Clock]:
     new = []
     for name in names:
-        if not _applies(ticket, name):
+        if not clock_applies(ticket, name):
             continue
         if name in MAJOR_CLOCKS:  # set by business settings, not a clock policy
             due = major_due(name, at)
             new.append(Clock(ticket=ticket if ticket.pk else None, name=name, started_at=at, due_at=due,
                              warn_at=at + (due - at) * float(setting("major_warn_ratio")), state=ClockState.RUNNING))
             continue
-        start = _start_at(ticket, name, at)
+        start = clock_start_at(ticket, name, at)
         if name == ClockName.REGULATOR_REPLY:
             policy = None
             due, warn, known = regulator_reply_due(ticket, start)
         else:
-            policy = match_policy(name, ticket, _region_type(ticket))
+            policy = match_policy(name, ticket, ticket_region_type(ticket))
             if policy is None:
                 continue
-            due, warn, known = compute_due(policy, start, unit=_calendar_unit(ticket), clock=name)
+            due, warn, known = compute_due(policy, start, unit=calendar_unit_of(ticket), clock=name)
         # Born running even when already past its warning or due (a late-logged letter): the next
         # sweep warns or breaches it like any clock that crossed, with notifications and supervision.
         new.append(Clock(ticket=ticket if ticket.pk else None, name=name, policy=policy, started_at=start,
@@ -229,7 +229,7 @@ def _new_clocks(ticket, names, at: datetime) -> list[Clock]:
 def regulator_reply_due(ticket, received: datetime) -> tuple[datetime, datetime, bool]:
     """12398 reply: the business setting's working days from the transfer's receipt, or the
     deadline the regulator's transfer states when that is earlier."""
-    result = get_calendar(_calendar_unit(ticket)).add_working_days(received, setting("regulator_reply_working_days"))
+    result = get_calendar(calendar_unit_of(ticket)).add_working_days(received, setting("regulator_reply_working_days"))
     due, known = result.due_at, result.calendar_known
     if ticket.regulator_due_at and ticket.regulator_due_at < due:
         due, known = ticket.regulator_due_at, True
@@ -252,7 +252,7 @@ def clock_extend(ticket, days: int, at: datetime | None = None) -> Clock | None:
         return None
     clock.extended_days += days
     clock.due_at, clock.warn_at, clock.calendar_known = compute_due(
-        clock.policy, clock.started_at, unit=_calendar_unit(ticket), extra_days=clock.extended_days)
+        clock.policy, clock.started_at, unit=calendar_unit_of(ticket), extra_days=clock.extended_days)
     if clock.due_at > at:
         clock.state = ClockState.WARNING if clock.warn_at <= at else ClockState.RUNNING
         clock.breached_at = None

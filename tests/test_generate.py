@@ -144,7 +144,7 @@ def test_clocks_follow_the_products_rules():
     from datetime import timedelta
 
     from sla.policies import match_policy
-    from sla.services import _calendar_unit, _region_type, compute_due, regulator_reply_due
+    from sla.services import calendar_unit_of, compute_due, regulator_reply_due, ticket_region_type
 
     _generate(count=400, days=30)
     second = timedelta(seconds=1)
@@ -159,8 +159,8 @@ def test_clocks_follow_the_products_rules():
         else:
             if c.name in ("repair_arrival", "first_contact", "resolution", "callback") and t.unit_id:
                 # limits that depend on the responsible unit: the policy for the unit's region
-                assert c.policy == match_policy(c.name, t, _region_type(t)), (t.number, c.name)
-            due, warn, _known = compute_due(c.policy, c.started_at, unit=_calendar_unit(t), clock=c.name)
+                assert c.policy == match_policy(c.name, t, ticket_region_type(t)), (t.number, c.name)
+            due, warn, _known = compute_due(c.policy, c.started_at, unit=calendar_unit_of(t), clock=c.name)
         assert abs(c.due_at - due) <= second and abs(c.warn_at - warn) <= second, (t.number, c.name)
         if c.name in ("repair_arrival", "connection", "regulator_reply"):
             assert c.started_at == t.received_at  # these run from receipt

@@ -25,7 +25,7 @@ from complaints.models import OPEN_STATUSES, Kind, Status, Ticket, TicketEvent, 
 from complaints.permissions import ticket_scope
 from core.errors import Conflict, ValidationFailed
 from sla.models import Clock, ClockState
-from sla.services import _resume_state, refresh_ticket_sla
+from sla.services import refresh_ticket_sla, resume_state
 
 from .workflow import _act, require
 
@@ -115,7 +115,7 @@ def _restore_clocks(ticket: Ticket, ids: list[int]) -> list[int]:
     restored = []
     for clock in Clock.objects.filter(ticket=ticket, pk__in=ids, state=ClockState.CANCELLED):
         clock.completed_at = None
-        clock.state = _resume_state(clock, now)
+        clock.state = resume_state(clock, now)
         clock.save()
         restored.append(clock.pk)
     refresh_ticket_sla(ticket)
