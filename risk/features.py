@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES, Callback, Channel, Kind, Mood, Ticket, countable_q
@@ -120,13 +119,6 @@ COUNTS = (("unsatisfied", Callback, Q(result=Callback.Result.UNSATISFIED)),
           ("clock_breaches", Clock, Q(state=ClockState.BREACHED)))
 
 
-def _count(model, condition: Q):
-    """A correlated COUNT of the ticket's rows in `model` (0 when none)."""
-    rows = (model.objects.filter(condition, ticket=OuterRef("pk")).order_by().values("ticket")
-            .annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(rows), 0)
-
-
 @dataclass
 class Context:
     """What the sweep reads once for every open ticket instead of once per chunk: the customers'
@@ -138,47 +130,41 @@ class Context:
     @classmethod
     def read(cls, now: datetime) -> "Context":
         read_at = timezone.now()
-        counts: dict[int, dict] = {}
-        for model in (Callback, Clock):
-            parts = [(name, condition) for name, m, condition in COUNTS if m is model]
-            either = Q()
-            for _name, condition in parts:
-                either |= condition
-            grouped = (model.objects.filter(either, ticket__status__in=OPEN_STATUSES).values("ticket_id")
-                       .annotate(**{name: Count("pk", filter=condition) for name, condition in parts}).order_by())
-            for row in grouped:
-                counts.setdefault(row.pop("ticket_id"), {}).update(row)
-        return cls(history=history_counts(None, now - timedelta(days=HISTORY_DAYS)), counts=counts,
-                   read_at=read_at)
+        return cls(history=history_counts(None, now - timedelta(days=HISTORY_DAYS)),
+                   counts=own_counts(Q(ticket__status__in=OPEN_STATUSES)), read_at=read_at)
+
+    @classmethod
+    def read_for(cls, rows: list[dict], now: datetime) -> "Context":
+        """The same for the tickets of one event (rows of `live_rows`): grouped queries restricted
+        to them — a few simple statements, far cheaper to build and run than correlated counts."""
+        read_at = timezone.now()
+        keys = {customer_key(r["account_no"], r["customer_phone"]) for r in rows} - {None}
+        history = history_counts(keys, now - timedelta(days=HISTORY_DAYS)) if keys else {}
+        counts = own_counts(Q(ticket_id__in=[r["id"] for r in rows])) if rows else {}
+        return cls(history=history, counts=counts, read_at=read_at)
 
 
-def _history(since: datetime) -> dict:
-    """The customer's 12-month complaints and 12398 tickets as correlated counts (by account
-    number when the ticket has one, else by phone among tickets without one — `history_counts`'
-    keys), so an event reads its ticket and the customer's history in one query."""
-    def count(condition: Q):
-        def by(field: str, extra: Q):
-            rows = (Ticket.objects.filter(HISTORY, extra, received_at__gte=since, **{field: OuterRef(field)})
-                    .order_by().values(field).annotate(n=Count("pk", filter=condition)).values("n"))
-            return Coalesce(Subquery(rows), 0)
-
-        return Case(When(account_no="", customer_phone="", then=Value(0)),
-                    When(account_no="", then=by("customer_phone", Q(account_no=""))),
-                    default=by("account_no", Q()))
-
-    return {"history_complaints": count(COMPLAINT), "history_regulator": count(REGULATOR)}
+def own_counts(tickets: Q) -> dict[int, dict]:
+    """ticket id → its callback and clock counts (COUNTS), one grouped query per model."""
+    counts: dict[int, dict] = {}
+    for model in (Callback, Clock):
+        parts = [(name, condition) for name, m, condition in COUNTS if m is model]
+        either = Q()
+        for _name, condition in parts:
+            either |= condition
+        grouped = (model.objects.filter(either, tickets).values("ticket_id")
+                   .annotate(**{name: Count("pk", filter=condition) for name, condition in parts}).order_by())
+        for row in grouped:
+            counts.setdefault(row.pop("ticket_id"), {}).update(row)
+    return counts
 
 
-def live_rows(ids: list[int], *, since: datetime | None = None) -> list[dict]:
+def live_rows(ids: list[int]) -> list[dict]:
     """The open tickets among `ids` with their hand-made sensitive mark and current risk row (LEFT
-    JOIN), and — given `since`, the start of the history window — their callback and clock counts
-    and their customer's history: one query (the sweep reads the counts once: Context)."""
-    own = {}
-    if since is not None:
-        own = {name: _count(model, condition) for name, model, condition in COUNTS} | _history(since)
+    JOIN), in one query; their counts and their customer's history come with a `Context`."""
     return list(Ticket.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
-                .annotate(marked=marked_by_hand(), **own)
-                .values(*TICKET_FIELDS, *own, "marked", "risk__score", "risk__level", "risk__factors",
+                .annotate(marked=marked_by_hand())
+                .values(*TICKET_FIELDS, "marked", "risk__score", "risk__level", "risk__factors",
                         "risk__red_since", "risk__updated_at"))
 
 
@@ -194,22 +180,18 @@ def locked_chunk(*, after: int, limit: int) -> list[dict]:
                         "risk__updated_at")[:limit])
 
 
-def live_features(rows: list[dict], now: datetime, context: Context | None = None) -> dict[int, dict]:
-    """ticket id → features, as of now, for rows of `live_rows` (uncounted ones with a context)."""
+def live_features(rows: list[dict], now: datetime, context: Context) -> dict[int, dict]:
+    """ticket id → features, as of now, for rows of `live_rows` with their context."""
     since = now - timedelta(days=HISTORY_DAYS)
     shares = category_shares()
     outages = active_outages()
     out = {}
     for r in rows:
-        if context:
-            key = customer_key(r["account_no"], r["customer_phone"])
-            counts = context.history.get(key) if key else None
-        else:
-            counts = {"complaints": r["history_complaints"], "regulator": r["history_regulator"]}
+        key = customer_key(r["account_no"], r["customer_phone"])
+        counts = context.history.get(key) if key else None
         own_in_window = r["received_at"] >= since and r["kind"] != Kind.REPORT
-        if context:
-            r = {**r, "unsatisfied": 0, "unreachable": 0, "clock_warnings": 0, "clock_breaches": 0,
-                 **context.counts.get(r["id"], {})}
+        r = {**r, "unsatisfied": 0, "unreachable": 0, "clock_warnings": 0, "clock_breaches": 0,
+             **context.counts.get(r["id"], {})}
         out[r["id"]] = {
             "mood_agitated": r["mood"] == Mood.AGITATED,
             "mood_demands": r["mood"] == Mood.DEMANDS_COMPLAINT,

@@ -1,8 +1,8 @@
 """What risk scoring adds to each intake and each workflow action (complaints' intake and
-transition service send tickets_changed in their transaction; risk_after_action receives it): one
-query reading the ticket, its callback and clock counts and its customer's 12-month history, and
-one writing the score when it changed — no savepoint, no second read (settings, category shares
-and outages come from the process caches)."""
+transition service send tickets_changed in their transaction; risk_after_action receives it): four
+plain reads — the ticket, its callback counts, its clock counts, its customer's 12-month history —
+and one write when the score changed; no savepoint, nothing else (settings, category shares and
+outages come from the process caches)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,14 +32,18 @@ def hook_queries():
     tickets_changed.connect(risk_services.risk_after_action, dispatch_uid="risk_after_action")
 
 
-def test_intake_and_actions_cost_one_read_and_one_write(make_ticket, users, hook_queries):
+READS = 4
+
+
+def test_intake_and_actions_cost_four_reads_and_one_write(make_ticket, users, hook_queries):
     make_ticket(customer_phone="13700000000", account_no="W0")  # warms the process caches
     hook_queries.clear()
     ticket = make_ticket()
     s.ticket_chase(ticket=ticket.number, actor=users["agent"])  # the score moves: written
-    assert [len(q) for q in hook_queries] == [2, 2], hook_queries
+    assert [len(q) for q in hook_queries] == [READS + 1, READS + 1], hook_queries
     for statements in hook_queries:
-        assert statements[0].startswith("SELECT") and not any("SAVEPOINT" in q for q in statements)
+        assert all(q.startswith("SELECT") for q in statements[:READS])
+        assert not any("SAVEPOINT" in q for q in statements)
     assert TicketRisk.objects.get(ticket=ticket).score > 0
 
 
@@ -47,4 +51,4 @@ def test_an_action_that_leaves_the_score_alone_only_reads(dispatched, users, hoo
     hook_queries.clear()
     s.ticket_contact(ticket=dispatched.number, actor=users["station_a"], method="phone", note="已电话联系客户")
     s.ticket_note(ticket=dispatched.number, actor=users["station_a"], text="已约定上门时间")
-    assert [len(q) for q in hook_queries] == [1, 1], hook_queries
+    assert [len(q) for q in hook_queries] == [READS, READS], hook_queries
