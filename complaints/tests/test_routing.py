@@ -83,3 +83,14 @@ def test_automatic_dispatch_per_kind_as_the_system(areas, client_as, users):
 
 def test_web_intake_page_still_works(areas, client_for):
     assert client_for("agent").get(reverse("complaints:intake")).status_code == 200
+
+
+def test_the_ticket_page_suggests_the_unit_without_choosing_it(areas, make_ticket, client_for):
+    """A dispatcher sees which station the service area points to, and picks the unit themself."""
+    village, _other = areas
+    ticket = make_ticket()  # address 东州市城关镇幸福村: the village's area
+    assert ticket.service_area == village
+    page = client_for("lead").get(reverse("complaints:detail", args=[ticket.number]))
+    form = next(a["form"] for a in page.context["action_forms"] if a["name"] == "dispatch")
+    assert form["unit"].value() in (None, "")
+    assert f"建议：{village.unit.name}（按服务区域「{village.name}」）" in page.content.decode()

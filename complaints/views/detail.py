@@ -36,8 +36,6 @@ def build_form(action, user, ticket, data=None, files=None):
     kwargs = {"prefix": action}
     if action == "dispatch":
         kwargs["units"] = units_for_dispatch(user)
-        if data is None and ticket.service_area_id:
-            kwargs["initial"] = {"unit": ticket.service_area.unit_id}
     elif action == "reply" and data is None and ticket.replied_at:
         # A reply sent back by review: the unit edits its previous answer rather than retyping it.
         kwargs["initial"] = {"substantiated": "yes" if ticket.substantiated else "no", "cause": ticket.cause,
@@ -54,7 +52,7 @@ def build_form(action, user, ticket, data=None, files=None):
         if ticket.unit_id:
             handlers = get_user_model().objects.filter(unit__path__startswith=ticket.unit.path, is_active=True)
         kwargs["handlers"] = handlers.order_by("username")
-    return form_class(data, files, **kwargs)
+    return form_class(data, files, **kwargs)  # the dispatch form's suggested unit is said, never chosen
 
 
 def render_detail(request, ticket, *, bound=None, status=200, revealed_phone=""):
