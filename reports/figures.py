@@ -254,7 +254,7 @@ def ticket_list_url(scope: Scope | None = None, period: Period | None = None, *,
                     **params) -> str:
     """The ticket list (complaints:list) filtered to what a figure counts."""
     base = reverse("complaints:list")
-    query: list[tuple[str, str]] = []
+    query: list[tuple[str, str]] = [("counted", "1")]  # no duplicate, as the figure
     if unit_id is not None:
         query.append(("unit", str(unit_id)))
     elif scope is not None and not scope.is_home:
@@ -266,7 +266,7 @@ def ticket_list_url(scope: Scope | None = None, period: Period | None = None, *,
             continue
         for item in value if isinstance(value, (list, tuple)) else [value]:
             query.append((key, str(item)))
-    return f"{base}?{urlencode(query)}" if query else base
+    return f"{base}?{urlencode(query)}"
 
 
 def ticket_url(number: str) -> str:

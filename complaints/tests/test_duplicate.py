@@ -203,3 +203,18 @@ def test_page_mark_and_unmark(pair, users, client_for):
     undo = page.post(reverse("complaints:act", args=[again.number, "unmark_duplicate"]),
                      {"version": marked.version, "unmark_duplicate-reason": "误标"})
     assert undo.status_code == 302 and Ticket.objects.get(pk=again.pk).status == Status.REGISTERED
+
+
+def test_a_figures_drill_down_lists_what_the_figure_counted(pair, users, client_for):
+    """A chart's bar drills into the ticket list: the duplicate it left out is not listed there; the
+    plain list still shows it (with its status)."""
+    from reports.figures import ticket_list_url
+
+    original, again = pair
+    ticket_mark_duplicate(ticket=again.number, actor=users["agent"], original=original.number, reason="同一来电")
+    scope, period, counts = _figures(users)
+    drill = client_for("supervisor").get(ticket_list_url(scope, period, kind="complaint")).content.decode()
+    assert original.number in drill and again.number not in drill
+    assert counts["complaint_requests"] == _expected([original, again])["complaint_requests"]
+    plain = client_for("supervisor").get(reverse("complaints:list") + "?kind=complaint").content.decode()
+    assert original.number in plain and again.number in plain
