@@ -7,20 +7,20 @@ service's Chinese reason. A ticket outside the actor's scope is refused as "does
 (the service's NotFound), the same answer as a number that does not exist. What does not depend
 on a ticket (the action, the batch size, the role, the chosen unit, the order's text) is checked
 once before any ticket is touched, so bad input changes nothing and answers one message."""
-import re
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.scoping import unit_visible
 from complaints.actions import ACTIONS
 from complaints.models import Status, SupervisionOrder
-from core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from core.api_base import check_number
+from core.errors import ApplicationError, PermissionDenied, ValidationFailed
+
+from .supervision import supervise_input_check
+from .workflow import dispatch_input_check
 
 MAX_BULK = 100
 BULK_ACTIONS = ("dispatch", "assign", "supervise")
-_NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")  # core.api_base.NUMBER_RE
 
 
 @dataclass(frozen=True)
@@ -38,22 +38,12 @@ def _fail(field: str, message: str):
 def _check_input(action: str, actor, data: dict) -> None:
     """The services' own checks that do not depend on the ticket, once for the whole batch."""
     if action == "dispatch":
-        unit = data.get("unit")
-        if unit is None:
-            _fail("unit", gettext("请选择承办单位"))
-        if not unit_visible(actor, unit):
-            _fail("unit", gettext("承办单位不在您的管辖范围内"))
+        dispatch_input_check(actor, data.get("unit"))
     elif action == "assign":
         if data.get("handler") is None:
             _fail("handler", gettext("请选择承办人"))
     elif action == "supervise":
-        if data.get("kind") not in SupervisionOrder.OrderKind.values:
-            _fail("kind", gettext("督办类型无效"))
-        if not str(data.get("content") or "").strip():
-            _fail("content", gettext("请填写督办内容"))
-        due_at = data.get("due_at")
-        if due_at is not None and due_at <= timezone.now():
-            _fail("due_at", gettext("督办期限须晚于当前时间"))
+        supervise_input_check(data.get("kind"), data.get("content"), data.get("due_at"))
 
 
 def bulk_numbers(numbers) -> list[str]:
@@ -83,8 +73,7 @@ def tickets_bulk(*, actor, action: str, numbers: list[str], data: dict,
     results = []
     for number in numbers:
         try:
-            if not _NUMBER.fullmatch(number):
-                raise NotFound(gettext("工单不存在或无权查看"))
+            check_number(number)  # a malformed number is a missing ticket (and never reaches the database)
             # The service is the transaction: its own atomic block, row lock and history row.
             ticket = declared.call(ticket=number, actor=actor, expected_version=versions.get(number), data=data)
         except ApplicationError as exc:

@@ -32,14 +32,19 @@ def order_deadline(start: datetime, due: datetime | None = None) -> tuple[dateti
     return due, start + (due - start) * float(setting("supervision_warn_ratio"))
 
 
-def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime | None = None,
-                     expected_version=None) -> Ticket:
+def supervise_input_check(kind: str | None, content: str | None, due_at: datetime | None) -> None:
+    """What an order needs whatever the ticket (also checked once for a bulk order)."""
     if kind not in SupervisionOrder.OrderKind.values:
         raise ValidationFailed(gettext("督办类型无效"), fields={"kind": [gettext("督办类型无效")]})
     require(content, "content", gettext("请填写督办内容"))
     if due_at is not None and due_at <= timezone.now():
         raise ValidationFailed(gettext("督办期限须晚于当前时间"),
                                fields={"due_at": [gettext("督办期限须晚于当前时间")]})
+
+
+def ticket_supervise(*, ticket, actor, kind: str, content: str, due_at: datetime | None = None,
+                     expected_version=None) -> Ticket:
+    supervise_input_check(kind, content, due_at)
 
     def change(t: Ticket):
         now = timezone.now()

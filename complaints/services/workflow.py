@@ -170,12 +170,17 @@ def require(value, field: str, message: str):
 
 # --- status-changing actions -------------------------------------------------------------
 
-def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_version=None) -> Ticket:
+def dispatch_input_check(actor, unit: Unit | None) -> None:
+    """What a dispatch needs whatever the ticket (also checked once for a bulk dispatch)."""
     if unit is None:
         raise ValidationFailed(gettext("请选择承办单位"), fields={"unit": [gettext("请选择承办单位")]})
     if not unit_visible(actor, unit):
         raise ValidationFailed(gettext("承办单位不在您的管辖范围内"),
                                fields={"unit": [gettext("承办单位不在您的管辖范围内")]})
+
+
+def ticket_dispatch(*, ticket, actor, unit: Unit, note: str = "", expected_version=None) -> Ticket:
+    dispatch_input_check(actor, unit)
 
     def change(t: Ticket):
         if t.kind == Kind.REPORT and unit.kind != UnitKind.DISCIPLINE:
