@@ -45,6 +45,7 @@ CANCELS = {
     "withdrawn": list(ClockName.values),
     "closed": list(ClockName.values),
     "concluded": list(ClockName.values),  # the clocks the conclusion does not meet
+    "duplicate": list(ClockName.values),  # marked a duplicate: back with clocks_resume if unmarked
 }
 
 
@@ -163,6 +164,20 @@ def resume_state(clock: Clock, at: datetime) -> str:
         return ClockState.WARNING
     clock.warned_at = None
     return ClockState.RUNNING
+
+
+def clocks_resume(ticket, ids: list[int], at: datetime | None = None) -> list[int]:
+    """Cancelled clocks (`ids`, of this ticket) run on to their own due, as a reopened step does;
+    returns those resumed."""
+    at = at or timezone.now()
+    resumed = []
+    for clock in Clock.objects.filter(ticket=ticket, pk__in=ids, state=ClockState.CANCELLED):
+        clock.completed_at = None
+        clock.state = resume_state(clock, at)
+        clock.save()
+        resumed.append(clock.pk)
+    refresh_ticket_sla(ticket)
+    return resumed
 
 
 def _reopen(ticket, name: str, at: datetime) -> None:

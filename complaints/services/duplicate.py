@@ -25,7 +25,7 @@ from complaints.models import OPEN_STATUSES, Kind, Status, Ticket, TicketEvent, 
 from complaints.permissions import ticket_scope
 from core.errors import Conflict, ValidationFailed
 from sla.models import Clock, ClockState
-from sla.services import refresh_ticket_sla, resume_state
+from sla.services import clocks_resume
 
 from .workflow import _act, require
 
@@ -62,7 +62,8 @@ def ticket_mark_duplicate(*, ticket, actor, original: str, reason: str, expected
         if not same_customer(t, found):
             _refuse(gettext("两张工单不是同一客户(户号或电话不同)，不能标记为重复工单"))
         now = timezone.now()
-        stopped = _stop_clocks(t, now)
+        stopped = list(Clock.objects.filter(ticket=t, completed_at__isnull=True).exclude(state=ClockState.CANCELLED)
+                       .values_list("id", flat=True))  # the "duplicate" clock event cancels them
         t.duplicate_from_status = t.status
         t.duplicate_of, t.duplicate_reason = found, reason.strip()[:500]
         t.status = Status.DUPLICATE
@@ -71,8 +72,8 @@ def ticket_mark_duplicate(*, ticket, actor, original: str, reason: str, expected
                                        ignore_conflicts=True)
         if t.closed_at is None:
             t.closed_at = now
-        return None, reason, {"original": found.number, "from_status": t.duplicate_from_status, "clocks": stopped,
-                              "at": now.isoformat()}
+        return "duplicate", reason, {"original": found.number, "from_status": t.duplicate_from_status,
+                                     "clocks": stopped, "at": now.isoformat()}
 
     return _act(ticket=ticket, actor=actor, action="mark_duplicate", change=change,
                 expected_version=expected_version)
@@ -92,31 +93,8 @@ def ticket_unmark_duplicate(*, ticket, actor, reason: str, expected_version=None
         t.status, t.duplicate_of, t.duplicate_reason, t.duplicate_from_status = back, None, "", ""
         if back in OPEN_STATUSES:
             t.closed_at = None
-        restored = _restore_clocks(t, mark.get("clocks", []))
+        restored = clocks_resume(t, mark.get("clocks", []))
         return None, reason, {"original": original, "to_status": back, "clocks": restored}
 
     return _act(ticket=ticket, actor=actor, action="unmark_duplicate", change=change,
                 expected_version=expected_version)
-
-
-def _stop_clocks(ticket: Ticket, at) -> list[int]:
-    """Stop the running clocks (cancelled, stamped with the mark's time); their ids go in the event."""
-    running = Clock.objects.filter(ticket=ticket, completed_at__isnull=True).exclude(state=ClockState.CANCELLED)
-    ids = list(running.values_list("id", flat=True))
-    Clock.objects.filter(pk__in=ids).update(state=ClockState.CANCELLED, completed_at=at)
-    refresh_ticket_sla(ticket)
-    return ids
-
-
-def _restore_clocks(ticket: Ticket, ids: list[int]) -> list[int]:
-    """The clocks the mark stopped run on to their own due: a breach recorded before stays, thresholds
-    crossed meanwhile are left to the sweep (which notifies) — as for a reply sent back by review."""
-    now = timezone.now()
-    restored = []
-    for clock in Clock.objects.filter(ticket=ticket, pk__in=ids, state=ClockState.CANCELLED):
-        clock.completed_at = None
-        clock.state = resume_state(clock, now)
-        clock.save()
-        restored.append(clock.pk)
-    refresh_ticket_sla(ticket)
-    return restored
