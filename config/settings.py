@@ -218,8 +218,12 @@ SPECTACULAR_SETTINGS = {
 # (the filesystem transport's reader/writer race killed the worker after ~30 minutes).
 CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2  # a user's request never waits long on a dead broker
+# Without max_retries kombu retries a refused connection until its timeout, and that timeout is
+# measured on a clock a frozen test clock (or a stalled host) never advances: one retry, then the
+# caller's own fallback (core.tasks.enqueue leaves the work for beat).
+REDIS_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # Passed to create_engine (so no "polling_interval": the worker polls once a second).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}}

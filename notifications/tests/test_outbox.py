@@ -9,6 +9,7 @@ from notifications.models import Notification, OutboxMessage
 from notifications.services import notify
 from notifications.sms import LocmemSmsBackend
 from notifications.tasks import MAX_ATTEMPTS, deliver_one, deliver_outbox, deliver_outbox_task
+from tests.broker import broker_at
 
 pytestmark = pytest.mark.django_db
 DEAD_BROKER = "redis://127.0.0.1:1/0"
@@ -23,15 +24,9 @@ def _locmem(settings):
 
 @pytest.fixture
 def dead_broker(settings):
-    from config.celery import app
-
-    old = app.conf.broker_url
     settings.CELERY_BROKER_URL = DEAD_BROKER
-    app.conf.broker_url = DEAD_BROKER
-    app._pool = None
-    yield
-    app.conf.broker_url = old
-    app._pool = None
+    with broker_at(DEAD_BROKER):
+        yield
 
 
 def test_broker_down_then_beat_delivers_each_once(users, dead_broker, django_capture_on_commit_callbacks):

@@ -14,6 +14,7 @@ from notifications.sms import LocmemSmsBackend
 from notifications.tasks import deliver_outbox_task
 from outages.models import OutageCall, OutageEvent
 from outages.services import OutageData, outage_call_log, outage_push, outage_restore, outage_text
+from tests.broker import broker_at
 
 pytestmark = pytest.mark.django_db
 DEAD_BROKER = "redis://127.0.0.1:1/0"
@@ -103,8 +104,6 @@ def test_call_is_logged_as_an_enquiry_closed_at_intake(users, make_event):
 
 def test_restoration_closes_open_enquiries_and_texts_each_caller_once(users, make_event, sms, settings,
                                                                        django_capture_on_commit_callbacks):
-    from config.celery import app
-
     event = make_event()
     closed = _call(users, event, "13900000001")
     open_one, _ = outage_call_log(actor=users["agent"], event=event, close=False, data=IntakeData(
@@ -113,13 +112,8 @@ def test_restoration_closes_open_enquiries_and_texts_each_caller_once(users, mak
     same_caller, _ = outage_call_log(actor=users["agent"], event=event, close=False, data=IntakeData(
         channel="95598_phone", kind="enquiry", customer_name="赵六", customer_phone="13900000002",
         description="又打来问"))
-    old = app.conf.broker_url
-    app.conf.broker_url, app._pool = DEAD_BROKER, None  # the broker is down while the unit restores
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            outage_restore(actor=users["station_a"], event=event)
-    finally:
-        app.conf.broker_url, app._pool = old, None
+    with broker_at(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):  # down while the unit restores
+        outage_restore(actor=users["station_a"], event=event)
     open_one.refresh_from_db()
     same_caller.refresh_from_db()
     event.refresh_from_db()

@@ -1,16 +1,19 @@
 """Faults: a stopped broker never stops the work (outbox rows wait, pending), and a database
 connection dropping mid-request gives a clean 503 with the ticket unchanged."""
 import logging
+import threading
 import time
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import OperationalError
 from django.urls import reverse
 
 from complaints import services as s
 from complaints.models import Status, Ticket
 from notifications.models import Notification, OutboxMessage
+from tests.broker import broker_at
 
 pytestmark = pytest.mark.django_db
 
@@ -20,20 +23,9 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def broker_down(settings):
     """Point Celery at a port nothing listens on, and put everything back afterwards."""
-    from config.celery import app
-
-    saved = app.conf.broker_url, app.conf.broker_transport_options
     settings.CELERY_BROKER_URL = DEAD_BROKER
-    app.conf.broker_url = DEAD_BROKER
-    app.conf.broker_transport_options = {}
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
-    yield app
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
+    with broker_at(DEAD_BROKER, settings.REDIS_BROKER_TRANSPORT_OPTIONS) as app:  # as deployed
+        yield app
 
 
 def test_broker_really_is_down(broker_down):
@@ -42,6 +34,20 @@ def test_broker_really_is_down(broker_down):
     started = time.monotonic()
     assert enqueue(heartbeat_task) is False
     assert time.monotonic() - started < 10  # no retry loop keeps the user waiting
+
+
+def test_a_dead_broker_fails_fast_even_while_the_clock_stands_still(broker_down):
+    """kombu's connection timeout runs on a clock: frozen (a test's time machine, a stalled host) it
+    never expires, and without a retry limit a publish waited on the dead broker for ever."""
+    from core.tasks import enqueue, heartbeat_task
+
+    sent = []
+    with time_machine.travel("2026-12-01 10:00 +08:00", tick=False):
+        sender = threading.Thread(target=lambda: sent.append(enqueue(heartbeat_task)), daemon=True)
+        sender.start()
+        sender.join(timeout=30)
+    assert not sender.is_alive(), "the publish is still retrying the dead broker"
+    assert sent == [False]  # refused, left for beat
 
 
 def test_every_step_works_with_the_broker_down(broker_down, users, units, category,

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from complaints.models import Status, Ticket
 from notifications.models import OutboxMessage
+from tests.broker import broker_at
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")]
@@ -57,29 +58,17 @@ class OwnRedis:
 @pytest.fixture
 def own_redis(settings):
     """Cache and Celery broker on the test's own Redis, as deployed (one REDIS_URL for both)."""
-    from config.celery import app
     from core import cache as soft_cache
-    from core import tasks
 
     server = OwnRedis()
     server.start()
     settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": server.url,
                                    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}}}
-    saved = app.conf.broker_url, app.conf.broker_transport_options
-    app.conf.broker_url = server.url
-    app.conf.broker_transport_options = {"socket_connect_timeout": 1}
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
     soft_cache._state.update(down_until=0.0, was_down=False, logged_at=float("-inf"))
-    yield server
-    server.stop()
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None  # an earlier publish keeps its producers bound to the old broker
+    with broker_at(server.url, {"socket_connect_timeout": 1, "max_retries": 1}):
+        yield server
+        server.stop()
     soft_cache._state.update(down_until=0.0, was_down=False, logged_at=float("-inf"))
-    tasks._broker_down_until = 0.0
 
 
 def test_redis_stopped_every_request_answers_then_each_notification_is_delivered_once(
