@@ -25,6 +25,17 @@ def _fresh_caches(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _broker_put_back():
+    # A test that leaves Celery on a dead broker makes every later send in the process wait on it
+    # (it hung CI once): fail the test that did it, not a later one.
+    from config.celery import app
+
+    before = app.conf.broker_url
+    yield
+    assert app.conf.broker_url == before, "the test left Celery on another broker (use tests.broker.broker_at)"
+
+
 def _seed_reference_and_org():
     from accounts.demo import seed_org, seed_users
     from accounts.roles import ensure_roles

@@ -225,8 +225,9 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
-    # Passed to create_engine (so no "polling_interval": the worker polls once a second).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}}
+    # Passed to create_engine but for the retry options (so no "polling_interval": the worker polls
+    # once a second).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}, "max_retries": 1}
 # --- end resilience block ---------------------------------------------------------------------
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another

@@ -22,6 +22,8 @@ def _drop_pools():
 
 @contextmanager
 def broker_at(url, transport_options=None):
+    """Celery reads its configuration through Django's settings: enter this before overriding
+    CELERY_BROKER_URL, or the broker to come back to is already the overridden one."""
     saved = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.broker_url = url
     if transport_options is not None:

@@ -24,8 +24,8 @@ def _locmem(settings):
 
 @pytest.fixture
 def dead_broker(settings):
-    settings.CELERY_BROKER_URL = DEAD_BROKER
     with broker_at(DEAD_BROKER):
+        settings.CELERY_BROKER_URL = DEAD_BROKER
         yield
 
 

@@ -23,8 +23,8 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def broker_down(settings):
     """Point Celery at a port nothing listens on, and put everything back afterwards."""
-    settings.CELERY_BROKER_URL = DEAD_BROKER
     with broker_at(DEAD_BROKER, settings.REDIS_BROKER_TRANSPORT_OPTIONS) as app:  # as deployed
+        settings.CELERY_BROKER_URL = DEAD_BROKER
         yield app
 
 
