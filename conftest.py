@@ -2,6 +2,8 @@
 `make run` (agent, lead, station_a, station_b, manager_a, supervisor, viewer, admin)."""
 import pytest
 
+from tests.shared import reference_seeded, register_sample, seed_reference_and_org
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -36,25 +38,6 @@ def _broker_put_back():
     assert app.conf.broker_url == before, "the test left Celery on another broker (use tests.broker.broker_at)"
 
 
-def _seed_reference_and_org():
-    from accounts.demo import seed_org, seed_users
-    from accounts.roles import ensure_roles
-    from complaints.seed import seed_categories
-    from sla.seed import seed_calendar, seed_policies
-
-    ensure_roles()
-    seed_categories()
-    seed_policies()
-    seed_calendar()
-    seed_users(seed_org())
-
-
-def _seeded():
-    from accounts.models import User
-
-    return User.objects.filter(username="admin").exists()
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data and the demo organisation are seeded once per test database; each test's
@@ -64,13 +47,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        _seed_reference_and_org()
+        seed_reference_and_org()
 
 
 @pytest.fixture
 def reference(db):
-    if not _seeded():
-        _seed_reference_and_org()
+    if not reference_seeded():
+        seed_reference_and_org()
 
 
 @pytest.fixture
@@ -143,16 +126,8 @@ def category(reference):
 @pytest.fixture
 def make_ticket(users, category):
     """Register a ticket through the intake service, as the agent."""
-    from complaints.services import IntakeData, ticket_register
-
     def make(**overrides):
-        fields = dict(channel="95598_phone", kind="complaint", customer_name="张三", customer_phone="13800138000",
-                      account_no="3100012345", address="东州市城关镇幸福村", description="抄表员态度恶劣",
-                      category=category)
-        fields.update(overrides)
-        actor = fields.pop("actor", users["agent"])
-        ticket, _ = ticket_register(actor=actor, data=IntakeData(**fields))
-        return ticket
+        return register_sample(actor=users["agent"], default_category=category, **overrides)
 
     return make
 

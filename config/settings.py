@@ -219,15 +219,16 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2  # a user's request never waits long on a dead broker
 # Without max_retries kombu retries a refused connection until its timeout, and that timeout is
-# measured on a clock a frozen test clock (or a stalled host) never advances: one retry, then the
-# caller's own fallback (core.tasks.enqueue leaves the work for beat).
-REDIS_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
+# measured on a clock a frozen test clock (or a stalled host) never advances: one retry at once
+# (kombu would first sleep 2 s inside the user's request), then the caller's own fallback
+# (core.tasks.enqueue leaves the work for beat). The worker's own reconnecting is not affected.
+REDIS_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1, "interval_start": 0}
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # Passed to create_engine but for the retry options (so no "polling_interval": the worker polls
     # once a second).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}, "max_retries": 1}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}, "max_retries": 1, "interval_start": 0}
 # --- end resilience block ---------------------------------------------------------------------
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, tuple[object, str]] = {
                               "复电后办结停电咨询、短信告知来电客户的内容模板(占位符同上)"),
     "frequent_outage_count": (3, "频繁停电：同一服务区域在统计天数内停电达到多少次"),
     "frequent_outage_days": (60, "频繁停电的统计天数"),
+    "queue_refresh_seconds": (5, "派发队列和待办队列自动刷新的间隔(秒)；0 表示不自动刷新"),
     "api_token_days": (30, "个人账号的接口访问令牌有效天数(管理员标记的集成账号的令牌不过期)"),
     # Complaint risk (risk app): points per factor, thresholds, sensitive customers, ledger, 约谈.
     "risk_weight_mood_agitated": (10, "风险分：客户情绪激动加分"),

@@ -16,6 +16,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from config.wsgi import application
+from tests.shared import register_sample, shared_rows
 
 MAX_EXAMPLES = 25
 CASES = {"count": 0, "by_status": {}}
@@ -33,30 +34,41 @@ def _report(request):
         print(f"\nschemathesis: {CASES['count']} generated cases; responses by status {by_status}")
 
 
-@pytest.fixture
-def world(db, users, units, make_ticket):
-    """Tickets in several states for the supervisor to act on, and the token it sends."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Tickets in several states for the supervisor to act on, and the token it sends — made once
+    for the module; each case's own changes roll back with its test."""
+    from accounts.models import Unit, User
     from accounts.tokens import issue
+    from complaints.models import Category
     from complaints.services import ticket_contact, ticket_dispatch, ticket_reply, ticket_review
 
     # The Django test client keeps the test transaction's connection open across requests;
     # a raw WSGI call would close it at request_finished. Do as the test client does.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    tickets = [make_ticket(), make_ticket(kind="enquiry", category=None), make_ticket(kind="report")]
-    dispatched = ticket_dispatch(ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"])
-    contacted = ticket_contact(ticket=ticket_dispatch(ticket=make_ticket(), actor=users["lead"],
-                                                      unit=units["GS-A1-1"]),
-                               actor=users["station_a"], method="phone")
-    replied = ticket_reply(ticket=ticket_contact(ticket=ticket_dispatch(
-        ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"]), actor=users["station_a"],
-        method="phone"), actor=users["station_a"], substantiated=True, cause="c", measures="m", reply_text="r")
-    reviewed = ticket_review(ticket=ticket_reply(ticket=ticket_contact(ticket=ticket_dispatch(
-        ticket=make_ticket(), actor=users["lead"], unit=units["GS-A1-1"]), actor=users["station_a"],
-        method="phone"), actor=users["station_a"], substantiated=False, cause="c", measures="m", reply_text="r"),
-        actor=users["supervisor"], approved=True)
-    tickets += [dispatched, contacted, replied, reviewed]
-    yield {"numbers": itertools.cycle([t.number for t in tickets]), "token": issue(users["supervisor"])[1]}
+    with shared_rows(django_db_blocker):
+        lead, handler, supervisor, agent = (User.objects.get(username=n)
+                                            for n in ("lead", "station_a", "supervisor", "agent"))
+        station = Unit.objects.get(code="GS-A1-1")
+        category = Category.objects.get(code="FW01")
+
+        def make(**overrides):
+            return register_sample(actor=agent, default_category=category, **overrides)
+
+        def dispatched():
+            return ticket_dispatch(ticket=make(), actor=lead, unit=station)
+
+        def contacted():
+            return ticket_contact(ticket=dispatched(), actor=handler, method="phone")
+
+        def replied(substantiated):
+            return ticket_reply(ticket=contacted(), actor=handler, substantiated=substantiated, cause="c",
+                                measures="m", reply_text="r")
+
+        tickets = [make(), make(kind="enquiry", category=None), make(kind="report"), dispatched(), contacted(),
+                   replied(True), ticket_review(ticket=replied(False), actor=supervisor, approved=True)]
+        yield {"numbers": itertools.cycle([t.number for t in tickets]), "token": issue(supervisor)[1]}
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
@@ -64,7 +76,7 @@ def world(db, users, units, make_ticket):
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=list(HealthCheck), derandomize=True)
-def test_api_conforms_and_never_500(case, world):
+def test_api_conforms_and_never_500(case, world, db):
     CASES["count"] += 1
     if case.path_parameters and "number" in case.path_parameters and CASES["count"] % 2:
         case.path_parameters["number"] = next(world["numbers"])

@@ -6,18 +6,9 @@ import pytest
 
 from complaints.demo import seed_demo_tickets
 from complaints.models import Accountability, Kind, Status, Ticket
+from tests.shared import shared_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def test_demo_tickets_reach_every_step_and_carry_responsibility(org):
-    assert seed_demo_tickets(count=120) > 100
-    statuses = set(Ticket.objects.values_list("status", flat=True))
-    assert {Status.REGISTERED, Status.DISPATCHED, Status.ARCHIVED} <= statuses
-    at_fault = Ticket.objects.filter(kind=Kind.COMPLAINT, substantiated=True, at_fault=True)
-    assert at_fault.exists()
-    assert Accountability.objects.filter(ticket__in=at_fault).exists()  # what the bulletin lists
-    assert Ticket.objects.filter(channel="media", kind=Kind.COMPLAINT, severity="major").exists()
 
 
 def test_demo_has_a_pending_major_report_a_level_2_order_and_a_followup_due(org):
@@ -71,19 +62,35 @@ def test_demo_outages_and_knowledge_base(org, client_for):
         assert article_search(word), word
 
 
-def test_demo_risk_list_ledger_and_interviews(org, client_for):
-    from django.urls import reverse
+class TestTheDemoCentre:
+    """A centre's worth of demo tickets (120), seeded once for the tests that read it."""
 
-    from reports.figures import Period
-    from risk.demo import seed_demo_risk
-    from risk.models import InterviewList, RegulatorCase
+    @pytest.fixture(scope="class")
+    def centre(self, django_db_setup, django_db_blocker):
+        with shared_rows(django_db_blocker):
+            yield seed_demo_tickets(count=120)
 
-    seed_demo_tickets(count=120)
-    levels = seed_demo_risk()["levels"]
-    assert all(levels[level] for level in ("yellow", "orange", "red")), levels
-    client = client_for("supervisor")
-    page = client.get(reverse("risk:list")).content.decode()
-    assert 'data-level="red"' in page and 'data-level="orange"' in page and 'data-level="yellow"' in page
-    assert RegulatorCase.objects.filter(state="closed").exists()
-    assert InterviewList.objects.filter(month=Period.parse(None).shift(-1).key).exists()
-    assert client.get(reverse("risk:interviews")).status_code == 200
+    def test_demo_tickets_reach_every_step_and_carry_responsibility(self, centre):
+        assert centre > 100
+        statuses = set(Ticket.objects.values_list("status", flat=True))
+        assert {Status.REGISTERED, Status.DISPATCHED, Status.ARCHIVED} <= statuses
+        at_fault = Ticket.objects.filter(kind=Kind.COMPLAINT, substantiated=True, at_fault=True)
+        assert at_fault.exists()
+        assert Accountability.objects.filter(ticket__in=at_fault).exists()  # what the bulletin lists
+        assert Ticket.objects.filter(channel="media", kind=Kind.COMPLAINT, severity="major").exists()
+
+    def test_demo_risk_list_ledger_and_interviews(self, centre, client_for):
+        from django.urls import reverse
+
+        from reports.figures import Period
+        from risk.demo import seed_demo_risk
+        from risk.models import InterviewList, RegulatorCase
+
+        levels = seed_demo_risk()["levels"]
+        assert all(levels[level] for level in ("yellow", "orange", "red")), levels
+        client = client_for("supervisor")
+        page = client.get(reverse("risk:list")).content.decode()
+        assert 'data-level="red"' in page and 'data-level="orange"' in page and 'data-level="yellow"' in page
+        assert RegulatorCase.objects.filter(state="closed").exists()
+        assert InterviewList.objects.filter(month=Period.parse(None).shift(-1).key).exists()
+        assert client.get(reverse("risk:interviews")).status_code == 200

@@ -16,6 +16,7 @@ from complaints.services import (
     ticket_review,
     ticket_supervise,
 )
+from core.models import Setting
 
 pytestmark = pytest.mark.django_db
 OWN, OTHERS = 0, 1
@@ -153,3 +154,13 @@ def test_rows_endpoint_answers_204_while_nothing_changed(make_ticket, client_for
     new = make_ticket()  # a new ticket: the rows come again, with it
     response = client.get(reverse("complaints:dispatch_rows"), {"sig": sig})
     assert response.status_code == 200 and new.number in response.content.decode()
+
+
+@pytest.mark.parametrize("seconds", [5, 12, 0])
+def test_queues_refresh_as_often_as_the_administrator_set(seconds, make_ticket, client_for):
+    make_ticket()
+    Setting.objects.create(key="queue_refresh_seconds", value=seconds)
+    for who, page in (("lead", "complaints:dispatch_queue"), ("station_a", "complaints:my_work")):
+        html = client_for(who).get(reverse(page)).content.decode()
+        poll = re.search(r'<div id="queue-poll"[^>]*hx-trigger="every (\d+)s', html)
+        assert (int(poll.group(1)) if poll else 0) == seconds, (who, seconds)

@@ -34,6 +34,7 @@ from complaints.selectors import (
 )
 from complaints.services.bulk import MAX_BULK, tickets_bulk
 from complaints.services.customer_search import SearchThrottled
+from core.config import setting
 from core.errors import ApplicationError
 from core.pagination import Page, count_capped, keyset_page
 from sla.states import RUNNING, state_as_of
@@ -118,7 +119,7 @@ def dispatch_queue_view(request):
     require_perm(request.user, "complaints.dispatch_ticket")
     return render(request, "complaints/dispatch_queue.html", {
         **_dispatch_rows(request), **_bulk_context(request, "dispatch"),
-        "poll_url": _poll_url(request, "complaints:dispatch_rows")})
+        **_live(request, "complaints:dispatch_rows")})
 
 
 @login_required
@@ -158,7 +159,7 @@ def my_work_view(request):
     require_perm(request.user, "complaints.handle_ticket")
     return render(request, "complaints/my_work.html", {
         **_work_rows(request), **_bulk_context(request, "my_work"),
-        "poll_url": _poll_url(request, "complaints:my_work_rows"),
+        **_live(request, "complaints:my_work_rows"),
         "status_choices": [(s, Status(s).label) for s in WORK_STATUSES], "clock_choices": CLOCK_FILTERS})
 
 
@@ -169,9 +170,13 @@ def my_work_rows_view(request):
     return _rows_response(request, "complaints/_queue_work_rows.html", _work_rows(request))
 
 
-def _poll_url(request, name: str) -> str:
+def _live(request, name: str) -> dict:
+    """What the page polls and how often; no poll_url when the administrator turned the refresh off."""
+    seconds = int(setting("queue_refresh_seconds"))
+    if seconds <= 0:
+        return {"poll_url": ""}
     query = request.GET.urlencode()
-    return reverse(name) + (f"?{query}" if query else "")
+    return {"poll_url": reverse(name) + (f"?{query}" if query else ""), "poll_seconds": seconds}
 
 
 # --- bulk actions ---------------------------------------------------------------------------

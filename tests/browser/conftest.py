@@ -48,6 +48,13 @@ def login(browser, live_server):
         context.close()
 
 
+def settled(page) -> None:
+    """The page and what htmx loads into it on arrival (the intake's clock preview, say) are in.
+    Playwright's "networkidle" waits for half a second of silence, after every page."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

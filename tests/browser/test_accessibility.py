@@ -8,7 +8,7 @@ import pytest
 
 from complaints.services import ticket_dispatch
 
-from .conftest import DESKTOP, PHONE, SCREENSHOTS
+from .conftest import DESKTOP, PHONE, SCREENSHOTS, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ RUN_AXE = """async () => {
 
 
 def axe_violations(page) -> list[dict]:
-    page.wait_for_load_state("networkidle")
+    settled(page)
     if page.locator("[data-chart]").count():
         page.wait_for_selector("[data-chart][data-chart-ready='1']")
     page.evaluate(AXE.read_text(encoding="utf-8"))  # through the DevTools protocol: the page's CSP stays on

@@ -11,7 +11,7 @@ from django.db import models
 from complaints.services import ticket_dispatch
 from notifications.models import Notification
 
-from .conftest import DESKTOP, PHONE, screenshot
+from .conftest import DESKTOP, PHONE, screenshot, settled
 from .test_accessibility import MAIN_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def walk(open_as, live_server, pages, ticket, *, viewport=DESKTOP) -> dict:
         response = page.goto(live_server.url + url.format(ticket=ticket.number))
         assert response.status == 200, (name, response.status)
         assert page.evaluate("document.documentElement.lang") == "en", name
-        page.wait_for_load_state("networkidle")
+        settled(page)
         left = chinese_outside_data(page.evaluate(PAGE_TEXT), data)
         if left:
             found[name] = left
