@@ -4,10 +4,8 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# One process by default: with pytest-xdist's workers (TEST_WORKERS=auto, each its own test database) a
-# browser test's demo seeding under time-machine could land after a broker-fault test in the same
-# worker and wait on the dead broker for ever (kombu's connect timeout never expires under frozen time).
-TEST_WORKERS ?= 0
+# One pytest-xdist worker per core, each with its own test database (TEST_WORKERS=0: one process).
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup lint bench browser clean
 

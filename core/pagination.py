@@ -71,7 +71,12 @@ def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, key: s
     rows = rows[:size]
     if not forward:
         rows.reverse()
-    total, capped = count_capped(qs) if count else (None, False)
+    if not count:
+        total, capped = None, False
+    elif decoded is None and not more:  # the whole list is on this first page: nothing more to count
+        total, capped = min(len(rows), COUNT_CAP), len(rows) > COUNT_CAP
+    else:
+        total, capped = count_capped(qs)
     if not rows:
         return Page([], None, None, total, capped)
     has_next = more if forward else True

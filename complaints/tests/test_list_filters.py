@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.services import ticket_dispatch
@@ -127,3 +129,17 @@ def test_the_schema_documents_the_list_filters(client_as):
     names = {p["name"] for p in schema["paths"]["/api/v1/tickets/"]["get"]["parameters"]}
     assert {"q", "status", "channel", "kind", "category", "unit", "severity", "received_from", "received_to",
             "clock", "clock_state", "cursor", "page_size"} <= names
+
+
+def test_a_list_that_fits_on_its_first_page_is_not_counted_again(at_unit, client_for, client_as):
+    for _ in range(3):
+        at_unit(channel="95598_online")
+    for client, url in ((client_for("supervisor"), reverse("complaints:list")),
+                        (client_as("supervisor"), reverse("api-tickets"))):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"channel": "95598_online"})
+        if url.startswith("/api/"):
+            assert response.json()["count"] == 3
+        else:
+            assert "共 3 条" in response.content.decode()
+        assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"] and "complaints_ticket" in q["sql"]]

@@ -26,3 +26,11 @@ def test_production_refuses_to_start_without_a_secret_key():
                             text=True, timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_the_migrations_hold_every_model_change():
+    """A model change without its migration would work in no deployment: `make run` and every
+    upgrade build the tables from the migrations."""
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=BASE,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
