@@ -85,6 +85,13 @@ def test_search_finds_a_ticket_by_a_part_of_its_number_its_address_or_name(at_un
     assert other.number not in _api_numbers(api, {"q": target.number[-7:]})
 
 
+def test_a_number_is_found_by_its_last_digits_or_by_its_beginning(at_unit, client_as):
+    target = at_unit()
+    api = client_as("station_a")
+    for query in (target.number[-4:], target.number[-8:], target.number[:9], target.number[:14]):
+        assert target.number in _api_numbers(api, {"q": query}), query
+
+
 def test_last_four_digits_find_the_caller_only_for_roles_that_may_search_by_phone(at_unit, client_as):
     target = at_unit(customer_phone="13912349876", account_no="")
     assert target.phone_last4 == "9876"  # kept by the database
