@@ -73,7 +73,7 @@ def main():
         "text_common": "电压偏低", "text_rare": "变压器噪音扰民",
         "urls": {
             "login": url("login"), "healthz": url("healthz"), "list": url("complaints:list"),
-            "my_work": url("complaints:my_work"),
+            "my_work": url("complaints:my_work"), "dispatch_queue": url("complaints:dispatch_queue"),
             "detail": url("complaints:detail", "NUMBER"), "dashboard": url("reports:dashboard"),
             "bulletin": url("reports:bulletin"), "bulletin_xlsx": url("reports:bulletin_xlsx"),
             "api_tickets": url("api-tickets"), "api_batch": url("api-tickets-batch"),

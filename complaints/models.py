@@ -223,6 +223,12 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["owner_unit", "-received_at", "-id"], include=["kind"], name="ticket_owner_received"),
             models.Index(fields=["unit", "status", "-received_at"], name="ticket_unit_queue"),
             models.Index(fields=["status", "-received_at"], name="ticket_status_queue"),
+            # The dispatch queue, oldest first, and its major tickets pinned on top: a backlog of
+            # thousands otherwise meant sorting all of it for one page (0.3 s and 0.5 s at 1M).
+            models.Index(fields=["received_at", "id"], name="ticket_waiting_dispatch",
+                         condition=Q(status__in=[Status.REGISTERED, Status.RETURNED])),
+            models.Index(fields=["received_at", "id"], name="ticket_major_waiting",
+                         condition=Q(status__in=[Status.REGISTERED, Status.RETURNED], severity=Severity.MAJOR)),
             models.Index(fields=["-received_at", "-id"], name="ticket_received"),
             models.Index(fields=["customer_phone"], name="ticket_phone"),
             models.Index(fields=["phone_last4"], name="ticket_phone_last4"),

@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -76,6 +78,25 @@ def _due_state(due, warn, now) -> str:
     return "" if due is None else state_as_of(RUNNING, due_at=due, warn_at=warn, now=now)
 
 
+class _UnitOptions:
+    """The unit <option>s of every row's dispatch select, built once per page: rendered through the
+    template for each of 50 rows, 120 units' options were most of the queue's second at 1M tickets.
+    A row's suggested unit is marked 「（建议）」 in its own copy."""
+
+    def __init__(self, units):
+        self.units = list(units)
+        self.plain = [format_html('<option value="{}">{}</option>', u.pk, u.name) for u in self.units]
+        self.joined = mark_safe("".join(self.plain))  # each part escaped by format_html
+        self.suggested = gettext("（建议）")
+
+    def for_row(self, suggested) -> str:
+        if suggested is None:
+            return self.joined
+        return mark_safe("".join(  # each part escaped by format_html
+            format_html('<option value="{}">{}{}</option>', u.pk, u.name, self.suggested) if u.pk == suggested.pk
+            else option for u, option in zip(self.units, self.plain, strict=True)))
+
+
 def _dispatch_rows(request) -> dict:
     """The dispatch queue's rows: major tickets (重大) pinned above the first page, then the rest
     oldest first (keyset pages). The service area's unit is offered as a suggestion, never chosen."""
@@ -84,7 +105,7 @@ def _dispatch_rows(request) -> dict:
     cursor = request.GET.get("cursor")
     pinned = [] if cursor else list(queue.filter(severity=Severity.MAJOR)[:MAJOR_PINNED])
     page = keyset_page(queue.exclude(severity=Severity.MAJOR), cursor, PAGE_SIZE, newest_first=False)
-    units = list(units_for_dispatch(user))
+    options = _UnitOptions(units_for_dispatch(user))
     now = timezone.now()
     pinned_ids = {t.pk for t in pinned}
     rows = []
@@ -92,7 +113,8 @@ def _dispatch_rows(request) -> dict:
         suggested = ticket.service_area.unit if ticket.service_area_id else None
         if ticket.status == Status.RETURNED and ticket.unit_id and suggested and suggested.pk == ticket.unit_id:
             suggested = None  # the station just returned it: do not suggest it again
-        rows.append({"ticket": ticket, "suggested": suggested, "units": units, "pinned": ticket.pk in pinned_ids,
+        rows.append({"ticket": ticket, "suggested": suggested, "unit_options": options.for_row(suggested),
+                     "pinned": ticket.pk in pinned_ids,
                      "clock_state": _due_state(ticket.dispatch_due, ticket.dispatch_warn, now)})
     prev_url, next_url = _page_urls(request, page)
     info = _total(*count_capped(queue))
