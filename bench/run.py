@@ -45,7 +45,6 @@ TARGETS = {
     "queue_first": "≤ 60 ms, ≤ 10 q",
     "queue_deep": "≤ 100 ms, ≤ 10 q",
     "my_work": "≤ 60 ms, ≤ 10 q",
-    "dispatch_queue": "≤ 100 ms, ≤ 10 q",
     "api_first": "≤ 60 ms, ≤ 10 q",
     "api_deep": "≤ 100 ms, ≤ 10 q",
     "detail": "≤ 40 ms, ≤ 15 q",
