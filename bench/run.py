@@ -94,15 +94,18 @@ def count_tickets(name: str, table: str = "complaints_ticket") -> int:
     return n
 
 
-def vacuum(name: str) -> None:
+def maintain(name: str, command: str) -> None:
     """VACUUM ANALYZE after a load: until the visibility map is set, index-only scans read the heap
-    and counts and reports ran up to 2x slower on the first run after a load (2026-12-03)."""
+    and counts and reports ran up to 2x slower on the first run after a load (2026-12-03).
+    ANALYZE before reusing a database: an earlier run's sweep left ~1,000 new supervision orders,
+    and planning on the old statistics made my-work's "unanswered order" check scan all open
+    orders per row (17 ms, not 1)."""
     t0 = time.monotonic()
     conn = pg_connect(name)
     with conn.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
+        cur.execute(command)
     conn.close()
-    log(f"VACUUM ANALYZE {time.monotonic() - t0:.0f} s")
+    log(f"{command} {time.monotonic() - t0:.0f} s")
 
 
 def app_env(**extra) -> dict:
@@ -140,18 +143,13 @@ def prepare_data(n: int, env: dict) -> None:
     if have < n:
         log(f"{have:,} tickets; generating {n - have:,}")
         subprocess.run([PY, "-m", "bench.generate", "--count", str(n - have)], cwd=ROOT, env=env, check=True)
-        vacuum(DB_NAME)
+        maintain(DB_NAME, "VACUUM ANALYZE")
     elif have > n * 1.05:
         raise SystemExit(f"{DB_NAME} holds {have:,} tickets, more than N = {n:,}: pass --db <another name> "
                          f"(e.g. --db bench_complaints_{n // 1000}k) to bench a smaller N")
     else:
         log(f"{have:,} tickets already (≥ {n:,}): reused")
-        # An earlier run's sweep left ~1,000 new supervision orders: planning on the old statistics
-        # made my-work's "unanswered order" check scan all open orders per row (17 ms, not 1).
-        conn = pg_connect(DB_NAME)
-        with conn.cursor() as cur:
-            cur.execute("ANALYZE")
-        conn.close()
+        maintain(DB_NAME, "ANALYZE")
 
 
 # --- server ---------------------------------------------------------------------------------

@@ -222,13 +222,14 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2  # a user's request never waits long on a d
 # measured on a clock a frozen test clock (or a stalled host) never advances: one retry at once
 # (kombu would first sleep 2 s inside the user's request), then the caller's own fallback
 # (core.tasks.enqueue leaves the work for beat). The worker's own reconnecting is not affected.
-REDIS_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1, "interval_start": 0}
+BROKER_RETRY = {"max_retries": 1, "interval_start": 0}
+REDIS_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, **BROKER_RETRY}
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
-    # Passed to create_engine but for the retry options (so no "polling_interval": the worker polls
-    # once a second).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}, "max_retries": 1, "interval_start": 0}
+    # Passed to create_engine but for the retry options, which kombu takes out (so no
+    # "polling_interval": the worker polls once a second).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}, **BROKER_RETRY}
 # --- end resilience block ---------------------------------------------------------------------
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another

@@ -32,7 +32,10 @@ class Page:
 
 def count_capped(qs: QuerySet) -> tuple[int, bool]:
     """(rows, more than COUNT_CAP?) — COUNT over `LIMIT COUNT_CAP + 1`, never the whole table."""
-    n = qs.order_by()[: COUNT_CAP + 1].count()
+    return _capped(qs.order_by()[: COUNT_CAP + 1].count())
+
+
+def _capped(n: int) -> tuple[int, bool]:
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
@@ -74,7 +77,7 @@ def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, key: s
     if not count:
         total, capped = None, False
     elif decoded is None and not more:  # the whole list is on this first page: nothing more to count
-        total, capped = min(len(rows), COUNT_CAP), len(rows) > COUNT_CAP
+        total, capped = _capped(len(rows))
     else:
         total, capped = count_capped(qs)
     if not rows:
