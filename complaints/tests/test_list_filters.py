@@ -85,6 +85,28 @@ def test_search_finds_a_ticket_by_a_part_of_its_number_its_address_or_name(at_un
     assert other.number not in _api_numbers(api, {"q": target.number[-7:]})
 
 
+def test_a_search_matches_within_one_field_never_across_two(at_unit, client_as):
+    target = at_unit(customer_name="欧阳明华", address="东州市城关镇", description="电表走字太快")
+    api = client_as("station_a")
+    assert _api_numbers(api, {"q": "明华"}) == {target.number}
+    assert _api_numbers(api, {"q": "城关镇"}) == {target.number}
+    # the end of the name and the start of the address, or of the address and the description
+    assert _api_numbers(api, {"q": "明华东州"}) == set()
+    assert _api_numbers(api, {"q": "关镇电表"}) == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
+def test_a_text_search_reads_the_one_text_index(at_unit):
+    from complaints.filters import search_q
+    from complaints.models import Ticket
+
+    at_unit(address="东州市城关镇幸福村七组")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its index
+    plan = Ticket.objects.filter(search_q(None, "幸福村七组")).explain()
+    assert "ticket_text_trgm" in plan, plan
+
+
 def test_a_number_is_found_by_its_last_digits_or_by_its_beginning(at_unit, client_as):
     target = at_unit()
     api = client_as("station_a")
