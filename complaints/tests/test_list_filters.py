@@ -96,15 +96,16 @@ def test_a_search_matches_within_one_field_never_across_two(at_unit, client_as):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
-def test_a_text_search_reads_the_one_text_index(at_unit):
+def test_text_and_last_digits_searches_read_their_indexes(at_unit):
     from complaints.filters import search_q
     from complaints.models import Ticket
 
-    at_unit(address="东州市城关镇幸福村七组")
+    ticket = at_unit(address="东州市城关镇幸福村七组")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its index
-    plan = Ticket.objects.filter(search_q(None, "幸福村七组")).explain()
-    assert "ticket_text_trgm" in plan, plan
+    for query, index in (("幸福村七组", "ticket_text_trgm"), (ticket.number[-6:], "ticket_number_reversed")):
+        plan = Ticket.objects.filter(search_q(None, query)).explain()
+        assert index in plan, plan
 
 
 def test_a_number_is_found_by_its_last_digits_or_by_its_beginning(at_unit, client_as):
@@ -112,6 +113,7 @@ def test_a_number_is_found_by_its_last_digits_or_by_its_beginning(at_unit, clien
     api = client_as("station_a")
     for query in (target.number[-4:], target.number[-8:], target.number[:9], target.number[:14]):
         assert target.number in _api_numbers(api, {"q": query}), query
+    assert target.number not in _api_numbers(api, {"q": target.number[4:10]})  # neither its end nor its start
 
 
 def test_last_four_digits_find_the_caller_only_for_roles_that_may_search_by_phone(at_unit, client_as):

@@ -1,0 +1,30 @@
+"""PostgreSQL: a ticket number's last digits (`?q=1234`) are found through a b-tree on the reversed
+number (a prefix range) instead of a trigram index on the number (0015). A GIN index is the
+costliest one to keep: every write of a ticket row that is not a HOT update (the sweep's sla_state,
+each workflow step) adds the number's trigrams to it again."""
+from django.db import migrations
+
+FORWARD = [
+    "CREATE INDEX IF NOT EXISTS ticket_number_reversed ON complaints_ticket (REVERSE(number) text_pattern_ops)",
+    "DROP INDEX IF EXISTS ticket_number_trgm",
+]
+BACKWARD = [
+    "CREATE INDEX IF NOT EXISTS ticket_number_trgm ON complaints_ticket USING gin (number gin_trgm_ops)",
+    "DROP INDEX IF EXISTS ticket_number_reversed",
+]
+
+
+def run(statements):
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in statements:
+                schema_editor.execute(sql)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [('complaints', '0018_one_text_index')]
+
+    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
