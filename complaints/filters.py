@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Reverse
-from django.db.models.lookups import IContains, StartsWith
+from django.db.models.lookups import Contains, IRegex, StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -82,7 +82,17 @@ def search_q(user, value: str) -> Q:
         elif LEADING_NUMBER.fullmatch(value):  # so a phone number costs no trigram scan of the numbers
             found |= Q(number__startswith=value)
         return found
-    return Q(IContains(TICKET_TEXT, value)) | Q(regulator_ref=value)
+    return text_q(value) | Q(regulator_ref=value)
+
+
+def text_q(value: str) -> Q:
+    """Words in the ticket's text, in any case. Most searches are Chinese, which has no case: a
+    plain LIKE, checked on each row at half the cost of UPPER(…) LIKE. A word with letters is
+    matched case-insensitively as an escaped regular expression. On PostgreSQL the one trigram
+    index on the text (migration 0018) serves both."""
+    if value.upper() == value.lower():
+        return Q(Contains(TICKET_TEXT, value))
+    return Q(IRegex(TICKET_TEXT, re.escape(value)))
 
 
 class StatusField(forms.CharField):

@@ -1,10 +1,11 @@
 """PostgreSQL: one trigram index for the words `?q=` looks for (complaints.models.TICKET_TEXT:
-name, address and description joined by newlines, searched as `icontains`, so the index is on its
-UPPER) instead of one per column (0004, 0015). The search reads one index instead of OR-ing three,
-and every write of a ticket row (intake, the sweep's sla_state) updates one text index, not three."""
+name, address and description joined by newlines; searched with LIKE, or `~*` for a word with
+letters — complaints.filters.text_q) instead of one per column on UPPER(…) (0004, 0015). The
+search reads one index instead of OR-ing three, and every write of a ticket row (intake, the
+sweep's sla_state) updates one text index, not three."""
 from django.db import migrations
 
-TEXT = "UPPER((customer_name || E'\\n' || address || E'\\n' || description))"
+TEXT = "(customer_name || E'\\n' || address || E'\\n' || description)"
 FORWARD = [
     f"CREATE INDEX IF NOT EXISTS ticket_text_trgm ON complaints_ticket USING gin ({TEXT} gin_trgm_ops)",
     # A finer sample of the joined text: with the default, a common phrase (20,000 of 1M tickets)

@@ -95,6 +95,15 @@ def test_a_search_matches_within_one_field_never_across_two(at_unit, client_as):
     assert _api_numbers(api, {"q": "关镇电表"}) == set()
 
 
+def test_a_word_with_letters_is_found_in_any_case_and_taken_literally(at_unit, client_as):
+    target = at_unit(address="东州市 XingFu Road (7+8)号", description="B.C 箱变异响")
+    other = at_unit(address="东州市 BxC 小区")
+    api = client_as("station_a")
+    for query in ("xingfu road", "XINGFU", "(7+8)", "b.c"):
+        assert _api_numbers(api, {"q": query}) == {target.number}, query
+    assert other.number not in _api_numbers(api, {"q": "B.C"})  # the dot is a dot, not any character
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
 def test_text_and_last_digits_searches_read_their_indexes(at_unit):
     from complaints.filters import search_q
@@ -103,7 +112,8 @@ def test_text_and_last_digits_searches_read_their_indexes(at_unit):
     ticket = at_unit(address="东州市城关镇幸福村七组")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its index
-    for query, index in (("幸福村七组", "ticket_text_trgm"), (ticket.number[-6:], "ticket_number_reversed")):
+    for query, index in (("幸福村七组", "ticket_text_trgm"), ("Xingfu", "ticket_text_trgm"),
+                         (ticket.number[-6:], "ticket_number_reversed")):
         plan = Ticket.objects.filter(search_q(None, query)).explain()
         assert index in plan, plan
 
