@@ -65,6 +65,12 @@ def clock_state_q(state: str, now: datetime | None = None) -> Q:
     return Q()
 
 
+def is_text_search(value: str) -> bool:
+    """`?q=` looks for words (not a number): its matches lie anywhere in the list."""
+    value = value.strip()
+    return bool(value) and not FULL_NUMBER.fullmatch(value) and not looks_like_customer_number(value)
+
+
 def search_q(user, value: str) -> Q:
     """What `?q=` finds: a whole ticket number exactly; a run of digits also as a part of a ticket
     number (4–8 digits as its end, as the last digits are read out; 9–14 digits as its

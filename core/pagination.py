@@ -19,6 +19,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from core.badinput import BadQuery, check_instant
 
 COUNT_CAP = 10_000
+# A sparse list (a text search) of at most this many rows has its page read from their ids.
+SPARSE_IDS = 5_000
 
 
 @dataclass
@@ -57,13 +59,23 @@ def _decode(cursor: str):
 
 
 def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, key: str = "received_at",
-                newest_first: bool = True, count: bool = False) -> Page:
+                newest_first: bool = True, count: bool = False, sparse: bool = False) -> Page:
     """One page of `qs` ordered by `key`, id. `cursor` comes from a previous page's next/prev
-    cursor; a broken or forged one raises BadQuery (400). `count` adds the list's (capped) total."""
+    cursor; a broken or forged one raises BadQuery (400). `count` adds the list's (capped) total.
+
+    `sparse` (with `count`): the rows may lie far apart in that order, as a text search's do. The
+    planner would read the order's index from the newest row and test each one until a page is
+    full — 80,000 rows for a phrase in 2,000 tickets at 1M, more the older the matches are. So the
+    total is counted first, and a list of up to SPARSE_IDS rows has its page read from their ids."""
     decoded = _decode(cursor) if cursor else None
     forward = decoded is None or decoded[0] == "n"
     descending = newest_first == forward
     ordered = qs.order_by(f"-{key}", "-id") if descending else qs.order_by(key, "id")
+    counted = None
+    if count and sparse:
+        counted = count_capped(qs)
+        if not counted[1] and counted[0] <= SPARSE_IDS:
+            ordered = ordered.filter(pk__in=_sparse_page_ids(qs, key, descending, decoded, size))
     if decoded:
         _, at, pk = decoded
         after = Q(**{f"{key}__lt": at}) | Q(**{key: at, "id__lt": pk}) if descending else \
@@ -76,6 +88,8 @@ def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, key: s
         rows.reverse()
     if not count:
         total, capped = None, False
+    elif counted is not None:
+        total, capped = counted
     elif decoded is None and not more:  # the whole list is on this first page: nothing more to count
         total, capped = _capped(len(rows))
     else:
@@ -88,6 +102,17 @@ def keyset_page(qs: QuerySet, cursor: str | None = "", size: int = 50, *, key: s
                 _encode("p", rows[0], key) if has_prev else None, total, capped)
 
 
+def _sparse_page_ids(qs: QuerySet, key: str, descending: bool, decoded, size: int) -> list[int]:
+    """The ids of a sparse list's page: every row's (key, id) read at once — a few thousand — and
+    ordered here, so the page's own query fetches those rows by id. The cursor's rule is the
+    keyset filter of keyset_page, as a comparison of (key, id) pairs."""
+    pairs = sorted(qs.order_by().values_list(key, "pk"), reverse=descending)
+    if decoded:
+        _, at, pk = decoded
+        pairs = [p for p in pairs if (p < (at, pk) if descending else p > (at, pk))]
+    return [pk for _, pk in pairs[: size + 1]]
+
+
 class KeysetPagination(BasePagination):
     """DRF's face of `keyset_page`: `?cursor=` / `?page_size=`, answering {next, previous, results}
     (+ `count`, `count_capped` when `count` is set)."""
@@ -98,11 +123,15 @@ class KeysetPagination(BasePagination):
     max_page_size = 200
     count = False
 
+    def sparse(self, request) -> bool:
+        """Whether the request's filter leaves rows far apart in the order (see keyset_page)."""
+        return False
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         size = self._size(request.query_params.get("page_size"))
         self.page = keyset_page(queryset, request.query_params.get("cursor"), size, key=self.key,
-                                newest_first=self.newest_first, count=self.count)
+                                newest_first=self.newest_first, count=self.count, sparse=self.sparse(request))
         return self.page.items
 
     def _size(self, raw) -> int:

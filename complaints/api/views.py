@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from complaints import selectors, services
 from complaints.actions import API_ACTIONS, Action
-from complaints.filters import TicketFilter
+from complaints.filters import TicketFilter, is_text_search
 from complaints.models import Category, Status, Ticket
 from complaints.permissions import access_ticket
 from complaints.policy import holds, visible_attachments
@@ -56,6 +56,9 @@ class TicketPagination(KeysetPagination):
     """The ticket list's pages (core.pagination, shared with the list page), with the total."""
 
     count = True
+
+    def sparse(self, request) -> bool:
+        return is_text_search(request.query_params.get("q", ""))
 
 
 class CategoryListApi(ApiView):

@@ -104,6 +104,36 @@ def test_a_word_with_letters_is_found_in_any_case_and_taken_literally(at_unit, c
     assert other.number not in _api_numbers(api, {"q": "B.C"})  # the dot is a dot, not any character
 
 
+def test_a_text_search_pages_like_any_other_list(at_unit, client_as):
+    """A text search's pages are read from its matches' ids (core.pagination, `sparse`): the same
+    rows, order, cursors and total as the ordinary keyset query, forward and back."""
+    from complaints.filters import search_q
+    from complaints.models import Ticket
+
+    hits = [at_unit(description=f"箱变噪音扰民 第{i}次") for i in range(7)]
+    at_unit(description="电压偏低")
+    matches = Ticket.objects.filter(search_q(None, "噪音扰民"))
+
+    def walk(sparse):
+        seen, page = [], pagination.keyset_page(matches, "", 2, count=True, sparse=sparse)
+        while True:
+            seen.append(([t.number for t in page.items], page.next_cursor, page.prev_cursor, page.total))
+            if not page.next_cursor:
+                break
+            page = pagination.keyset_page(matches, page.next_cursor, 2, count=True, sparse=sparse)
+        while page.prev_cursor:
+            page = pagination.keyset_page(matches, page.prev_cursor, 2, count=True, sparse=sparse)
+            seen.append(([t.number for t in page.items], page.next_cursor, page.prev_cursor, page.total))
+        return seen
+
+    newest_first = [t.number for t in sorted(hits, key=lambda t: (t.received_at, t.pk), reverse=True)]
+    sparse = walk(True)
+    assert sparse == walk(False)
+    assert [n for numbers, *_ in sparse[:4] for n in numbers] == newest_first and sparse[0][3] == len(hits)
+    body = client_as("station_a").get(reverse("api-tickets"), {"q": "噪音扰民", "page_size": 2}).json()
+    assert [t["number"] for t in body["results"]] == newest_first[:2] and body["count"] == len(hits)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
 def test_text_and_last_digits_searches_read_their_indexes(at_unit):
     from complaints.filters import search_q

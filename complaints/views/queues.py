@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import visible_unit_ids
 from complaints.actions import ACTIONS
-from complaints.filters import CLOCK_FILTERS
+from complaints.filters import CLOCK_FILTERS, is_text_search
 from complaints.forms import AssignForm, DispatchForm, SuperviseForm
 from complaints.models import Severity, Status, SupervisionOrder
 from complaints.selectors import (
@@ -295,7 +295,8 @@ def supervision_view(request):
 def ticket_list_view(request):
     status = 200
     try:
-        page = keyset_page(ticket_list(request.user, request.GET), request.GET.get("cursor"), PAGE_SIZE, count=True)
+        page = keyset_page(ticket_list(request.user, request.GET), request.GET.get("cursor"), PAGE_SIZE, count=True,
+                           sparse=is_text_search(request.GET.get("q", "")))
     except SearchThrottled as exc:
         messages.error(request, exc.message)
         page, status = Page([], None, None), exc.status
