@@ -38,6 +38,16 @@ def _broker_put_back():
     assert app.conf.broker_url == before, "the test left Celery on another broker (use tests.broker.broker_at)"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_looked_up_when_asked():
+    # Every test client builds its own middleware, and WhiteNoise would index all of STATIC_ROOT
+    # each time (15 s of the suite's CPU); in its autorefresh mode it finds a file when asked.
+    from django.test.utils import override_settings
+
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data and the demo organisation are seeded once per test database; each test's
