@@ -1,16 +1,8 @@
 """Shared fixtures: the reference data and the demo organisation with named users, as in
 `make run` (agent, lead, station_a, station_b, manager_a, supervisor, viewer, admin)."""
-import gc
-
 import pytest
 
 from tests.shared import reference_seeded, register_sample, seed_reference_and_org
-
-
-def pytest_collection_finish(session):
-    # What exists now (Django, the apps, the collected tests, the API schema) lives to the end of the
-    # run: out of the garbage collector's sight, each later collection walks only what tests make.
-    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
