@@ -1,8 +1,11 @@
 """Schemathesis against the app's own OpenAPI schema, in process (WSGI), as the `supervisor`
 demo user: no 5xx for anything a client can send, and every response matches the schema.
 
-Bounded for CI: MAX_EXAMPLES per operation, no shrinking, no deadline. About half of the cases
-aim at real tickets (in every state) instead of random numbers that would only ever 404.
+Bounded for CI: MAX_EXAMPLES random cases per operation, no shrinking, no deadline. Most of the
+6,800 cases come from the explicit phase (schemathesis' boundary and negative values of every
+parameter and body field); each random case costs several times one of those to generate, and 15
+rather than 25 per operation keeps the suite under four minutes. About half of the cases aim at
+real tickets (in every state) instead of random numbers that would only ever 404.
 The number of generated cases is printed at the end of the module."""
 import itertools
 
@@ -18,7 +21,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from config.wsgi import application
 from tests.shared import register_sample, shared_rows
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 15
 CASES = {"count": 0, "by_status": {}}
 
 with override_settings(API_DOCS_PUBLIC=True):  # loaded before any user exists
