@@ -2,6 +2,8 @@
 fast at millions of tickets. Other databases skip this (SQLite uses the counter row)."""
 from django.db import migrations
 
+from core.migration_ops import PostgreSQLOnly
+
 FORWARD = [
     "CREATE SEQUENCE IF NOT EXISTS complaints_ticket_number_seq",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -15,15 +17,6 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("complaints", "0001_initial")]
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [PostgreSQLOnly(FORWARD, BACKWARD)]

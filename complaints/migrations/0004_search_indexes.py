@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import PostgreSQLOnly
+
 # Text search is `description ICONTAINS …`, which PostgreSQL runs as UPPER(description) LIKE …:
 # the trigram index must be on that expression to be used.
 FORWARD = [
@@ -15,15 +17,6 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -33,7 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        PostgreSQLOnly(FORWARD, BACKWARD),
         migrations.AddIndex(
             model_name='ticket',
             index=models.Index(condition=models.Q(('regulator_ref', ''), _negated=True), fields=['regulator_ref'], name='ticket_regulator_ref'),

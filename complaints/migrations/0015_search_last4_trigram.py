@@ -6,6 +6,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import PostgreSQLOnly
+
 FORWARD = [
     "DROP INDEX IF EXISTS ticket_customer_name_trgm",  # on the bare column: icontains never used it
     "CREATE INDEX IF NOT EXISTS ticket_name_upper_trgm ON complaints_ticket USING gin (UPPER(customer_name) gin_trgm_ops)",
@@ -18,15 +20,6 @@ BACKWARD = [
     "DROP INDEX IF EXISTS ticket_name_upper_trgm",
     "CREATE INDEX IF NOT EXISTS ticket_customer_name_trgm ON complaints_ticket USING gin (customer_name gin_trgm_ops)",
 ]
-
-
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -47,7 +40,7 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(fields=['phone_last4'], name='ticket_phone_last4'),
         ),
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        PostgreSQLOnly(FORWARD, BACKWARD),
         # kind included so the list's total over a scope is an index-only count (PostgreSQL).
         migrations.RemoveIndex(model_name='ticket', name='ticket_owner_received'),
         migrations.AddIndex(

@@ -5,6 +5,8 @@ search reads one index instead of OR-ing three, and every write of a ticket row 
 sweep's sla_state) updates one text index, not three."""
 from django.db import migrations
 
+from core.migration_ops import PostgreSQLOnly
+
 TEXT = "(customer_name || E'\\n' || address || E'\\n' || description)"
 FORWARD = [
     f"CREATE INDEX IF NOT EXISTS ticket_text_trgm ON complaints_ticket USING gin ({TEXT} gin_trgm_ops)",
@@ -23,17 +25,8 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
 
     dependencies = [('complaints', '0017_dispatch_queue_indexes')]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [PostgreSQLOnly(FORWARD, BACKWARD)]

@@ -4,6 +4,8 @@ costliest one to keep: every write of a ticket row that is not a HOT update (the
 each workflow step) adds the number's trigrams to it again."""
 from django.db import migrations
 
+from core.migration_ops import PostgreSQLOnly
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS ticket_number_reversed ON complaints_ticket (REVERSE(number) text_pattern_ops)",
     "DROP INDEX IF EXISTS ticket_number_trgm",
@@ -14,17 +16,8 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
 
     dependencies = [('complaints', '0018_one_text_index')]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [PostgreSQLOnly(FORWARD, BACKWARD)]
