@@ -66,7 +66,8 @@ def clock_state_q(state: str, now: datetime | None = None) -> Q:
 
 
 def is_text_search(value: str) -> bool:
-    """`?q=` looks for words (not a number): its matches lie anywhere in the list."""
+    """`?q=` looks for words, not a number (search_q's first choice; the paginator reads a text
+    search's page by id, core.pagination `sparse`)."""
     value = value.strip()
     return bool(value) and not FULL_NUMBER.fullmatch(value) and not looks_like_customer_number(value)
 
@@ -78,17 +79,17 @@ def search_q(user, value: str) -> Q:
     account number — throttled and recorded (complaints.services.customer_search); words in the
     customer's name, address or the description. The 12398 reference always matches whole.
     On PostgreSQL every branch has an index (migrations 0004, 0015, 0018, 0019)."""
+    if is_text_search(value):
+        return text_q(value) | Q(regulator_ref=value)
     if FULL_NUMBER.fullmatch(value):
         return Q(number=value)
-    if looks_like_customer_number(value):
-        found = customer_search_q(user=user, value=value) if user is not None else Q(pk__in=[])
-        found |= Q(number=value) | Q(regulator_ref=value)
-        if PART_NUMBER.fullmatch(value):
-            found |= Q(StartsWith(Reverse("number"), value[::-1]))  # ends with: a b-tree range, not a scan
-        elif LEADING_NUMBER.fullmatch(value):  # so a phone number costs no trigram scan of the numbers
-            found |= Q(number__startswith=value)
-        return found
-    return text_q(value) | Q(regulator_ref=value)
+    found = customer_search_q(user=user, value=value) if user is not None else Q(pk__in=[])
+    found |= Q(number=value) | Q(regulator_ref=value)
+    if PART_NUMBER.fullmatch(value):
+        found |= Q(StartsWith(Reverse("number"), value[::-1]))  # ends with: a b-tree range, not a scan
+    elif LEADING_NUMBER.fullmatch(value):  # so a phone number costs no trigram scan of the numbers
+        found |= Q(number__startswith=value)
+    return found
 
 
 def text_q(value: str) -> Q:
